@@ -1,0 +1,41 @@
+// The openledgerd CLI. Each command group lives in cmd/commands/<group>.ts and exports a registrar
+// (program) => void; list it in `registrars` below. Run through bin/openledgerd.js.
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+import { addGlobalOptions, type Registrar } from "./cli.js";
+import { registerKeysCommands } from "./commands/keys.js";
+import { closePrompt } from "./prompt.js";
+
+/** Command groups, in the order `--help` lists them. Add a group's registrar here. */
+export const registrars: Registrar[] = [registerKeysCommands];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command("openledgerd")
+    .description("OpenLedger chain node and client")
+    .version(version());
+  addGlobalOptions(program);
+  for (const register of registrars) register(program);
+  return program;
+}
+
+/** Runs the CLI; a failing command prints one line to stderr (its stack with --trace) and exits 1. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const trace = Boolean(program.opts().trace) || argv.includes("--trace");
+    process.stderr.write(trace ? `${err.stack ?? err.message}\n` : `Error: ${err.message}\n`);
+    process.exit(1);
+  } finally {
+    closePrompt();
+  }
+}

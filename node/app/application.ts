@@ -1,0 +1,68 @@
+// The one seam between the node (consensus, mempool, rpc) and the application, shaped after
+// ABCI 2.0 (CometBFT 0.38). Nothing on the node side reaches past it into modules or stores.
+import type { Event, ExecTxResult } from "cosmjs-types/tendermint/abci/types";
+
+export interface AppInfo {
+  lastBlockHeight: bigint;
+  lastBlockAppHash: Uint8Array;
+  appVersion: bigint;
+  version: string;
+}
+
+export interface QueryRequest {
+  path: string;
+  data: Uint8Array;
+  /** Only the latest height is served for now; 0n or undefined mean latest. */
+  height?: bigint;
+  prove: boolean;
+}
+
+export interface QueryResponse {
+  code: number;
+  codespace: string;
+  log: string;
+  info: string;
+  index: bigint;
+  key: Uint8Array;
+  value: Uint8Array;
+  height: bigint;
+}
+
+export type CheckTxResult = ExecTxResult;
+
+export interface InitChainRequest {
+  chainId: string;
+  timeNs: bigint;
+  initialHeight: bigint;
+  /** The genesis app_state object, one entry per module. */
+  appState: Record<string, unknown>;
+}
+
+export interface FinalizeBlockRequest {
+  height: bigint;
+  /** Block time (BFT time from the header), nanoseconds since the epoch. */
+  timeNs: bigint;
+  txs: Uint8Array[];
+  hash: Uint8Array;
+  proposerAddress: Uint8Array;
+}
+
+export interface FinalizeBlockResult {
+  txResults: ExecTxResult[];
+  events: Event[];
+  appHash: Uint8Array;
+}
+
+export interface Application {
+  info(): AppInfo;
+  query(req: QueryRequest): QueryResponse;
+  /** Mempool admission on the check state; recheck re-runs a tx already in the mempool. */
+  checkTx(tx: Uint8Array, recheck?: boolean): CheckTxResult;
+  initChain(req: InitChainRequest): Promise<{ appHash: Uint8Array }>;
+  /** Picks txs for a proposal in order, within maxBytes. */
+  prepareProposal(txs: Uint8Array[], maxBytes: number): Uint8Array[];
+  processProposal(txs: Uint8Array[]): boolean;
+  finalizeBlock(req: FinalizeBlockRequest): FinalizeBlockResult;
+  /** Persists the state of the last finalized block atomically; resets the check state. */
+  commit(): Promise<void>;
+}

@@ -1,0 +1,264 @@
+// BaseApp: the Application behind the seam. It decodes txs, runs the ante handler and routes
+// messages and queries to modules, over branches of the committed multistore:
+//   deliver state: one branch per block, committed in finalizeBlock, persisted in commit();
+//   check state:   a branch reset after every commit, where mempool admission runs.
+import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
+import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
+import { AuthInfo, type Tx, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import type { Event, ExecTxResult } from "cosmjs-types/tendermint/abci/types";
+import type { CommittedStore } from "../store/committed-store.js";
+import type { BatchOps, Db } from "../store/db.js";
+import { CacheMultiStore } from "../store/multi-store.js";
+import type {
+  AppInfo,
+  Application,
+  CheckTxResult,
+  FinalizeBlockRequest,
+  FinalizeBlockResult,
+  InitChainRequest,
+  QueryRequest,
+  QueryResponse,
+} from "./application.js";
+import { type BlockHeader, Context, type ExecMode } from "./context.js";
+import { AbciError, SdkCode, sdkError, toAbci } from "./errors.js";
+import { GasMeter, OutOfGasError } from "./gas.js";
+import type { Module, MsgType, QueryRoute } from "./module.js";
+import { type DecodedTx, decodeTx } from "./tx.js";
+
+export const SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate";
+
+/** Runs after decoding, before messages: signatures, sequence, fees (x/auth/ante). */
+export type AnteHandler = (ctx: Context, tx: DecodedTx) => void;
+
+export interface BaseAppOptions {
+  chainId: string;
+  db: Db;
+  committed: CommittedStore;
+  /** In genesis order: init, begin/end block and export run in this order. */
+  modules: Module[];
+  ante: AnteHandler;
+}
+
+export class BaseApp implements Application {
+  readonly chainId: string;
+  private readonly modules: Module[];
+  private readonly router = new Map<string, MsgType<unknown>>();
+  private readonly queries = new Map<string, QueryRoute>();
+  private checkState: CacheMultiStore;
+  private checkHeader: BlockHeader;
+  private pending?: { height: bigint; ops: BatchOps };
+
+  constructor(private readonly opts: BaseAppOptions) {
+    this.chainId = opts.chainId;
+    this.modules = opts.modules;
+    for (const m of opts.modules) {
+      for (const t of m.msgs) {
+        if (this.router.has(t.typeUrl)) throw new Error(`message type ${t.typeUrl} registered twice`);
+        this.router.set(t.typeUrl, t);
+      }
+      for (const q of m.queries) {
+        if (this.queries.has(q.path)) throw new Error(`query path ${q.path} registered twice`);
+        this.queries.set(q.path, q);
+      }
+    }
+    this.checkState = new CacheMultiStore(opts.committed);
+    this.checkHeader = this.nextHeader(0n);
+  }
+
+  info(): AppInfo {
+    const last = this.opts.committed.lastCommit;
+    return { lastBlockHeight: last.height, lastBlockAppHash: last.appHash, appVersion: 0n, version: "0.1.0" };
+  }
+
+  query(req: QueryRequest): QueryResponse {
+    const height = this.opts.committed.lastCommit.height;
+    const base = { info: "", index: 0n, key: new Uint8Array(0), height };
+    try {
+      if (req.height !== undefined && req.height !== 0n && req.height !== height) {
+        throw sdkError(
+          SdkCode.InvalidRequest,
+          `only the latest height ${height} can be queried, not ${req.height}`,
+        );
+      }
+      if (req.prove) throw sdkError(SdkCode.NotSupported, "proofs are not served yet");
+      const value = req.path === SIMULATE_PATH ? this.simulate(req.data) : this.route(req.path, req.data);
+      return { ...base, code: 0, codespace: "", log: "", value };
+    } catch (err) {
+      return { ...base, ...toAbci(err), value: new Uint8Array(0) };
+    }
+  }
+
+  private route(path: string, data: Uint8Array): Uint8Array {
+    const route = this.queries.get(path);
+    if (!route) throw sdkError(SdkCode.UnknownRequest, `unknown query path ${path}`);
+    const ctx = new Context(this.checkHeader, "query", new GasMeter(), this.opts.committed);
+    return route.handle(ctx, data);
+  }
+
+  private simulate(data: Uint8Array): Uint8Array {
+    let txBytes: Uint8Array;
+    try {
+      const req = SimulateRequest.decode(data);
+      txBytes = req.txBytes.length > 0 ? req.txBytes : req.tx ? txToRaw(req.tx) : new Uint8Array(0);
+    } catch (err) {
+      throw sdkError(SdkCode.TxDecode, `cannot decode SimulateRequest: ${(err as Error).message}`);
+    }
+    if (txBytes.length === 0) throw sdkError(SdkCode.InvalidRequest, "empty tx");
+    const result = this.runTx("simulate", txBytes, this.checkState.branch(), this.checkHeader);
+    if (result.code !== 0) throw new AbciError(result.codespace, result.code, result.log);
+    return SimulateResponse.encode({
+      gasInfo: { gasWanted: result.gasWanted, gasUsed: result.gasUsed },
+      result: { data: new Uint8Array(0), log: result.log, events: result.events, msgResponses: [] },
+    }).finish();
+  }
+
+  checkTx(tx: Uint8Array, recheck = false): CheckTxResult {
+    return this.runTx(recheck ? "recheck" : "check", tx, this.checkState, this.checkHeader);
+  }
+
+  async initChain(req: InitChainRequest): Promise<{ appHash: Uint8Array }> {
+    if (req.chainId !== this.chainId)
+      throw new Error(`genesis chain-id ${req.chainId} is not ${this.chainId}`);
+    if (this.opts.committed.lastCommit.appHash.length > 0)
+      throw new Error("initChain on a chain that has state");
+    const known = new Set(this.modules.map((m) => m.name));
+    for (const name of Object.keys(req.appState)) {
+      if (!known.has(name)) throw new Error(`genesis app_state has unknown module "${name}"`);
+    }
+    const store = new CacheMultiStore(this.opts.committed);
+    const header = { chainId: this.chainId, height: req.initialHeight - 1n, timeNs: req.timeNs };
+    const ctx = new Context(header, "genesis", new GasMeter(), store);
+    for (const m of this.modules) {
+      const json = req.appState[m.name];
+      const genesis = json === undefined ? m.defaultGenesis() : m.parseGenesis(json);
+      m.initGenesis(ctx, genesis);
+    }
+    const { appHash, ops } = this.opts.committed.commit(header.height, store.writes);
+    await this.opts.db.batch(ops);
+    this.resetCheckState();
+    return { appHash };
+  }
+
+  /** The genesis app_state of the current committed state, module by module. */
+  exportGenesis(): Record<string, unknown> {
+    const ctx = new Context(this.checkHeader, "query", new GasMeter(), this.opts.committed);
+    const out: Record<string, unknown> = {};
+    for (const m of this.modules) out[m.name] = m.genesisToJson(m.exportGenesis(ctx));
+    return out;
+  }
+
+  prepareProposal(txs: Uint8Array[], maxBytes: number): Uint8Array[] {
+    const picked: Uint8Array[] = [];
+    let size = 0;
+    for (const tx of txs) {
+      if (size + tx.length > maxBytes) break;
+      picked.push(tx);
+      size += tx.length;
+    }
+    return picked;
+  }
+
+  processProposal(txs: Uint8Array[]): boolean {
+    return txs.every((tx) => tx.length > 0);
+  }
+
+  finalizeBlock(req: FinalizeBlockRequest): FinalizeBlockResult {
+    if (this.pending) throw new Error(`block ${this.pending.height} was finalized but not committed`);
+    const expected = this.opts.committed.lastCommit.height + 1n;
+    if (req.height !== expected)
+      throw new Error(`finalizeBlock at height ${req.height}, expected ${expected}`);
+    const header = { chainId: this.chainId, height: req.height, timeNs: req.timeNs };
+    const store = new CacheMultiStore(this.opts.committed);
+    const blockCtx = new Context(header, "deliver", new GasMeter(), store);
+    for (const m of this.modules) m.beginBlock?.(blockCtx);
+    const txResults = req.txs.map((tx) => this.runTx("deliver", tx, store, header));
+    for (const m of this.modules) m.endBlock?.(blockCtx);
+    const { appHash, ops } = this.opts.committed.commit(req.height, store.writes);
+    this.pending = { height: req.height, ops };
+    return { txResults, events: blockCtx.events.events, appHash };
+  }
+
+  async commit(): Promise<void> {
+    if (!this.pending) throw new Error("commit without a finalized block");
+    await this.opts.db.batch(this.pending.ops);
+    this.pending = undefined;
+    this.resetCheckState();
+  }
+
+  private resetCheckState(): void {
+    this.checkState = new CacheMultiStore(this.opts.committed);
+    this.checkHeader = this.nextHeader(this.opts.committed.lastCommit.height);
+  }
+
+  private nextHeader(lastHeight: bigint): BlockHeader {
+    return { chainId: this.chainId, height: lastHeight + 1n, timeNs: 0n };
+  }
+
+  /**
+   * One tx, as the SDK's runTx: ante in a branch written when it passes (fee and sequence stay
+   * even if a message fails), then the messages in a branch written only when all succeed.
+   * Check mode runs the messages too, so a tx that would fail is refused before the mempool.
+   */
+  private runTx(
+    mode: ExecMode,
+    bytes: Uint8Array,
+    store: CacheMultiStore,
+    header: BlockHeader,
+  ): ExecTxResult {
+    let gasWanted = 0n;
+    let meter = new GasMeter();
+    let anteEvents: Event[] = [];
+    try {
+      const tx = decodeTx(bytes, this.router);
+      gasWanted = tx.authInfo.fee?.gasLimit ?? 0n;
+      meter = mode === "simulate" ? new GasMeter() : new GasMeter(gasWanted);
+      const anteStore = store.branch();
+      const anteCtx = new Context(header, mode, meter, anteStore);
+      this.opts.ante(anteCtx, tx);
+      anteStore.write();
+      anteEvents = anteCtx.events.events;
+      const msgStore = store.branch();
+      const msgCtx = new Context(header, mode, meter, msgStore);
+      const msgResponses = tx.msgs.map(({ typeUrl, msg, type }) => {
+        msgCtx.events.emit("message", {
+          action: typeUrl,
+          sender: type.signers(msg)[0] ?? "",
+          module: moduleOf(typeUrl),
+        });
+        return type.handle(msgCtx, msg);
+      });
+      msgStore.write();
+      const data = TxMsgData.encode({ data: [], msgResponses }).finish();
+      const events = [...anteEvents, ...msgCtx.events.events];
+      return { code: 0, data, log: "", info: "", gasWanted, gasUsed: meter.consumed, events, codespace: "" };
+    } catch (err) {
+      const gasUsed =
+        meter.limit !== undefined && meter.consumed > meter.limit ? meter.limit : meter.consumed;
+      const abci =
+        err instanceof OutOfGasError
+          ? toAbci(
+              sdkError(
+                SdkCode.OutOfGas,
+                `${err.message}; gasWanted: ${gasWanted}, gasUsed: ${meter.consumed}`,
+              ),
+            )
+          : toAbci(err);
+      return { ...abci, data: new Uint8Array(0), info: "", gasWanted, gasUsed, events: anteEvents };
+    }
+  }
+}
+
+/** "/cosmos.bank.v1beta1.MsgSend" → "bank", as the SDK's module attribute. */
+function moduleOf(typeUrl: string): string {
+  const parts = typeUrl.replace(/^\//, "").split(".");
+  return parts.length >= 2 ? parts[1]! : typeUrl;
+}
+
+/** The deprecated SimulateRequest.tx form; signatures are not checked in simulation. */
+function txToRaw(tx: Tx): Uint8Array {
+  return TxRaw.encode({
+    bodyBytes: TxBody.encode(tx.body ?? TxBody.fromPartial({})).finish(),
+    authInfoBytes: AuthInfo.encode(tx.authInfo ?? AuthInfo.fromPartial({})).finish(),
+    signatures: tx.signatures,
+  }).finish();
+}
