@@ -4,10 +4,11 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { addGlobalOptions, type Registrar } from "./cli.js";
 import { registerKeysCommands } from "./commands/keys.js";
+import { registerNodeCommands } from "./commands/node.js";
 import { closePrompt } from "./prompt.js";
 
 /** Command groups, in the order `--help` lists them. Add a group's registrar here. */
-export const registrars: Registrar[] = [registerKeysCommands];
+export const registrars: Registrar[] = [registerNodeCommands, registerKeysCommands];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {

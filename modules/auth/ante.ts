@@ -8,7 +8,7 @@ import { addressFromSecp256k1, parseAddress } from "../../node/app/address.js";
 import type { AnteHandler } from "../../node/app/baseapp.js";
 import { coinsToString, parseCoins, requiredFee } from "../../node/app/coins.js";
 import type { Context } from "../../node/app/context.js";
-import { SdkCode, sdkError } from "../../node/app/errors.js";
+import { AbciError, SdkCode, sdkError } from "../../node/app/errors.js";
 import type { DecodedTx } from "../../node/app/tx.js";
 import { isLowS, type VerifiedSignatures } from "../../node/crypto/secp256k1.js";
 import { bytesEqual } from "../../node/store/committed-store.js";
@@ -18,6 +18,22 @@ import { decodeSecp256k1PubKey } from "./keeper.js";
 /** What the ante handler needs from bank (the SDK's expected_keepers). */
 export interface FeeBank {
   deductFee(ctx: Context, payer: Uint8Array, fee: { denom: string; amount: bigint }[]): void;
+}
+
+/** A 64-byte signature in TxRaw: field tag, length byte, r‖s. */
+const SIGNATURE_FIELD_BYTES = 66;
+
+/**
+ * Simulations come with an empty fee, but the real tx will pay one: run the same fee transfer
+ * (one base unit) so its store gas is counted. The simulation's state is discarded; a payer who
+ * cannot pay is refused when the real tx arrives.
+ */
+function simulateFeeGas(ctx: Context, bank: FeeBank, payer: Uint8Array, denom: string): void {
+  try {
+    bank.deductFee(ctx, payer, [{ denom, amount: 1n }]);
+  } catch (err) {
+    if (!(err instanceof AbciError && err.code === SdkCode.InsufficientFunds)) throw err;
+  }
 }
 
 export function newAnteHandler(auth: AuthKeeper, bank: FeeBank, signatures: VerifiedSignatures): AnteHandler {
@@ -45,6 +61,12 @@ export function newAnteHandler(auth: AuthKeeper, bank: FeeBank, signatures: Veri
       );
     }
     ctx.gasMeter.consume(params.txSizeCostPerByte * BigInt(tx.bytes.length), "txSize");
+    if (ctx.isSimulate) {
+      // Simulated txs carry empty signatures: charge the bytes a real one adds (tag, length, r‖s),
+      // as the SDK's ConsumeTxSizeGasDecorator does, so "auto" gas covers the signed tx.
+      const missing = tx.raw.signatures.filter((s) => s.length === 0).length;
+      ctx.gasMeter.consume(params.txSizeCostPerByte * BigInt(missing * SIGNATURE_FIELD_BYTES), "txSize");
+    }
 
     const fee = parseCoins(authInfo.fee?.amount ?? [], true);
     const gasLimit = authInfo.fee?.gasLimit ?? 0n;
@@ -119,6 +141,8 @@ export function newAnteHandler(auth: AuthKeeper, bank: FeeBank, signatures: Veri
 
     const payer = tx.signers[0]!;
     if (fee.length > 0) bank.deductFee(ctx, parseAddress(payer, "fee payer"), fee);
+    else if (ctx.isSimulate && minGasPrice)
+      simulateFeeGas(ctx, bank, parseAddress(payer, "fee payer"), minGasPrice.denom);
     ctx.events.emit("tx", { fee: coinsToString(fee), fee_payer: payer });
     for (const { account, pubkey, signer } of updates) {
       if (!account.pubKey && pubkey) account.pubKey = pubkey;

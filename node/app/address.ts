@@ -11,7 +11,9 @@ export function parseAddress(address: string, field = "address"): Uint8Array {
   if (!address) throw sdkError(SdkCode.InvalidAddress, `${field} is empty`);
   let decoded: { prefix: string; data: Uint8Array };
   try {
-    decoded = fromBech32(address);
+    // An explicit limit: cosmjs's default (Infinity) is refused by @scure/base 2.x, which would
+    // make every address invalid. 1023 is the Cosmos SDK's limit (bech32.DecodeAndConvert).
+    decoded = fromBech32(address, 1023);
   } catch (err) {
     throw sdkError(SdkCode.InvalidAddress, `invalid ${field} ${address}: ${(err as Error).message}`);
   }

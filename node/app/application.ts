@@ -30,6 +30,8 @@ export interface QueryResponse {
 
 export type CheckTxResult = ExecTxResult;
 
+export type CheckTxKind = "new" | "recheck" | "dryRun";
+
 export interface InitChainRequest {
   chainId: string;
   timeNs: bigint;
@@ -56,8 +58,11 @@ export interface FinalizeBlockResult {
 export interface Application {
   info(): AppInfo;
   query(req: QueryRequest): QueryResponse;
-  /** Mempool admission on the check state; recheck re-runs a tx already in the mempool. */
-  checkTx(tx: Uint8Array, recheck?: boolean): CheckTxResult;
+  /**
+   * Mempool admission on the check state. "recheck" re-runs a tx already in the mempool after a
+   * block; "dryRun" checks without changing the check state (the check_tx RPC).
+   */
+  checkTx(tx: Uint8Array, kind?: CheckTxKind): CheckTxResult;
   initChain(req: InitChainRequest): Promise<{ appHash: Uint8Array }>;
   /** Picks txs for a proposal in order, within maxBytes. */
   prepareProposal(txs: Uint8Array[], maxBytes: number): Uint8Array[];

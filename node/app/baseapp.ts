@@ -12,6 +12,7 @@ import { CacheMultiStore } from "../store/multi-store.js";
 import type {
   AppInfo,
   Application,
+  CheckTxKind,
   CheckTxResult,
   FinalizeBlockRequest,
   FinalizeBlockResult,
@@ -112,8 +113,9 @@ export class BaseApp implements Application {
     }).finish();
   }
 
-  checkTx(tx: Uint8Array, recheck = false): CheckTxResult {
-    return this.runTx(recheck ? "recheck" : "check", tx, this.checkState, this.checkHeader);
+  checkTx(tx: Uint8Array, kind: CheckTxKind = "new"): CheckTxResult {
+    const store = kind === "dryRun" ? this.checkState.branch() : this.checkState;
+    return this.runTx(kind === "recheck" ? "recheck" : "check", tx, store, this.checkHeader);
   }
 
   async initChain(req: InitChainRequest): Promise<{ appHash: Uint8Array }> {
@@ -195,8 +197,9 @@ export class BaseApp implements Application {
   }
 
   /**
-   * One tx, as the SDK's runTx: ante in a branch written when it passes (fee and sequence stay
-   * even if a message fails), then the messages in a branch written only when all succeed.
+   * One tx, as the SDK's runTx: ante in a branch, then the messages in a branch of it written only
+   * when all succeed. In deliver the ante branch is written as soon as it passes (fee and sequence
+   * stay even if a message fails); in check, only with the messages.
    * Check mode runs the messages too, so a tx that would fail is refused before the mempool.
    */
   private runTx(
@@ -215,9 +218,12 @@ export class BaseApp implements Application {
       const anteStore = store.branch();
       const anteCtx = new Context(header, mode, meter, anteStore);
       this.opts.ante(anteCtx, tx);
-      anteStore.write();
+      // In a block, fee and sequence stay even if a message fails (the SDK's runTx). A refused
+      // checkTx must leave the check state alone: the tx is not admitted, so its sequence is not
+      // taken and the same sequence can be sent again.
+      if (mode === "deliver") anteStore.write();
       anteEvents = anteCtx.events.events;
-      const msgStore = store.branch();
+      const msgStore = anteStore.branch();
       const msgCtx = new Context(header, mode, meter, msgStore);
       const msgResponses = tx.msgs.map(({ typeUrl, msg, type }) => {
         msgCtx.events.emit("message", {
@@ -228,6 +234,7 @@ export class BaseApp implements Application {
         return type.handle(msgCtx, msg);
       });
       msgStore.write();
+      anteStore.write();
       const data = TxMsgData.encode({ data: [], msgResponses }).finish();
       const events = [...anteEvents, ...msgCtx.events.events];
       return { code: 0, data, log: "", info: "", gasWanted, gasUsed: meter.consumed, events, codespace: "" };

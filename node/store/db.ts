@@ -20,6 +20,8 @@ export enum DbPrefix {
   TxHash = 0x07,
   /** Tx event index: 0x08 ‖ event.attr ‖ 0x00 ‖ value ‖ 0x00 ‖ u64be(height) ‖ u32be(index) → hash. */
   TxEvent = 0x08,
+  /** Block meta (block id, size, header, tx count) by height: 0x09 ‖ u64be(height) → BlockMeta. */
+  BlockMeta = 0x09,
 }
 
 export type Db = Level<Bytes, Bytes>;

@@ -1,0 +1,101 @@
+// `openledgerd init` and `openledgerd start`: create a node home, run a node.
+import { type Command, Option } from "commander";
+import { devGenesis } from "../../node/genesis/dev-genesis.js";
+import { defaultConsensusParams, validatorJson } from "../../node/genesis/genesis-doc.js";
+import { initHome, isInitialized } from "../../node/genesis/init-home.js";
+import { createLogger } from "../../node/logger.js";
+import { Node } from "../../node/node.js";
+import { DEFAULT_NODE_OPTIONS, homePaths, type NodeOptions } from "../../node/options.js";
+import { nowTimestamp, timestampToRfc3339 } from "../../node/types/time.js";
+import { globalOptions } from "../cli.js";
+
+export function registerNodeCommands(program: Command): void {
+  program
+    .command("init <moniker>")
+    .description("create a node home: validator and node keys and a one-validator genesis with no accounts")
+    .requiredOption("--chain-id <id>", "chain id of the new chain")
+    .action(async (moniker: string, opts: { chainId: string }, cmd: Command) => {
+      const { home } = globalOptions(cmd);
+      const { genesis } = await initHome(home, (pubKey) => ({
+        genesis_time: timestampToRfc3339(nowTimestamp()),
+        chain_id: opts.chainId,
+        initial_height: "1",
+        consensus_params: defaultConsensusParams(),
+        validators: [validatorJson(pubKey, 10n, moniker)],
+        app_hash: "",
+        app_state: { auth: { accounts: [] }, bank: { balances: [] } },
+      }));
+      process.stdout.write(
+        `initialized ${genesis.chain_id} in ${home} (genesis: ${homePaths(home).genesis})\n`,
+      );
+    });
+
+  program
+    .command("start")
+    .description("run the node; with --dev, create a single-validator dev chain in --home the first time")
+    .option("--dev", "use (and create if missing) the dev chain openledger-dev-1 with funded dev accounts")
+    .option("--moniker <name>", "node name shown in status", DEFAULT_NODE_OPTIONS.moniker)
+    .option("--rpc.laddr <addr>", "RPC listen address", DEFAULT_NODE_OPTIONS.rpcLaddr)
+    .option("--p2p.laddr <multiaddr>", "p2p listen multiaddr", DEFAULT_NODE_OPTIONS.p2pLaddr)
+    .option(
+      "--metrics.laddr <addr>",
+      'Prometheus listen address ("" disables)',
+      DEFAULT_NODE_OPTIONS.metricsLaddr,
+    )
+    .addOption(
+      new Option("--block-interval <ms>", "target milliseconds between blocks")
+        .default(DEFAULT_NODE_OPTIONS.blockIntervalMs)
+        .argParser(positiveInt("--block-interval")),
+    )
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const { home, logFormat } = globalOptions(cmd);
+      const logger = createLogger(logFormat);
+      if (!isInitialized(home)) {
+        if (!opts.dev) throw new Error(`${home} has no genesis: run "openledgerd init" first, or use --dev`);
+        await initHome(home, (pubKey) => devGenesis(pubKey));
+        logger.info({ home }, "created the dev chain openledger-dev-1");
+      }
+      const options: NodeOptions = {
+        ...DEFAULT_NODE_OPTIONS,
+        home,
+        logFormat,
+        moniker: String(opts.moniker),
+        rpcLaddr: String(opts["rpc.laddr"] ?? opts.rpcLaddr),
+        p2pLaddr: checkMultiaddr(String(opts["p2p.laddr"] ?? opts.p2pLaddr)),
+        metricsLaddr: String(opts["metrics.laddr"] ?? opts.metricsLaddr),
+        blockIntervalMs: Number(opts.blockInterval),
+      };
+      const node = await Node.start(options, logger);
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, "shutting down");
+        node.stop().then(
+          () => process.exit(0),
+          (err) => {
+            logger.error({ err }, "shutdown failed");
+            process.exit(1);
+          },
+        );
+      };
+      process.on("SIGINT", () => shutdown("SIGINT"));
+      process.on("SIGTERM", () => shutdown("SIGTERM"));
+    });
+}
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n <= 0)
+      throw new Error(`${flag} must be a positive integer, got "${value}"`);
+    return n;
+  };
+}
+
+function checkMultiaddr(addr: string): string {
+  if (!/^\/ip[46]\/[^/]+\/tcp\/\d{1,5}$/.test(addr)) {
+    throw new Error(`--p2p.laddr must look like /ip4/127.0.0.1/tcp/26656, got "${addr}"`);
+  }
+  return addr;
+}

@@ -1,0 +1,94 @@
+// Executes a decided block: FinalizeBlock, one atomic batch with the block, its commit, results
+// and tx index entries, then the app's Commit and the mempool update. CometBFT's order: if the
+// process dies between the batch and the app's commit, the handshake replays the block.
+import type { ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
+import type { Commit } from "cosmjs-types/tendermint/types/types";
+import type { Application } from "../app/application.js";
+import type { Logger } from "../logger.js";
+import type { Mempool } from "../mempool/mempool.js";
+import type { NodeMetrics } from "../metrics.js";
+import type { CommittedBlockEvent } from "../rpc/backend.js";
+import type { BlockStore, StoredBlock } from "../store/block-store.js";
+import type { Db } from "../store/db.js";
+import type { TxIndex } from "../store/tx-index.js";
+import { timestampToNanos } from "./block-builder.js";
+
+export interface ExecutorDeps {
+  app: Application;
+  db: Db;
+  blockStore: BlockStore;
+  txIndex: TxIndex;
+  mempool?: Mempool;
+  metrics?: NodeMetrics;
+  logger?: Logger;
+}
+
+export class BlockExecutor {
+  private readonly listeners = new Set<(e: CommittedBlockEvent) => void>();
+
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  subscribe(listener: (e: CommittedBlockEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs the block through the app; does not store anything. */
+  finalize(stored: StoredBlock): ResponseFinalizeBlock {
+    const header = stored.block.header!;
+    const result = this.deps.app.finalizeBlock({
+      height: header.height,
+      timeNs: timestampToNanos(header.time),
+      txs: stored.block.data?.txs ?? [],
+      hash: stored.blockId.hash,
+      proposerAddress: header.proposerAddress,
+    });
+    return {
+      events: result.events,
+      txResults: result.txResults,
+      validatorUpdates: [],
+      consensusParamUpdates: undefined,
+      appHash: result.appHash,
+    };
+  }
+
+  /** Finalizes, stores and commits a new block. */
+  async apply(
+    stored: StoredBlock,
+    blockBytes: Uint8Array,
+    seenCommit: Commit,
+  ): Promise<ResponseFinalizeBlock> {
+    const started = performance.now();
+    const { db, blockStore, txIndex, app, mempool, metrics } = this.deps;
+    const results = this.finalize(stored);
+    const height = stored.block.header!.height;
+    const txs = stored.block.data?.txs ?? [];
+    const indexed = txs.map((tx, index) => ({ tx, index, result: results.txResults[index]! }));
+    const ops = [
+      ...blockStore.saveOps(stored, blockBytes, seenCommit, results),
+      ...txIndex.indexOps(height, indexed),
+    ];
+    await db.batch(ops);
+    blockStore.saved(stored);
+    await app.commit();
+    if (mempool) {
+      mempool.update(txs);
+      metrics?.mempoolSize.set(mempool.size);
+    }
+    if (metrics) {
+      metrics.height.set(Number(height));
+      metrics.txs.inc(txs.length);
+      metrics.failedTxs.inc(results.txResults.filter((r) => r.code !== 0).length);
+      metrics.finalizeSeconds.observe((performance.now() - started) / 1000);
+    }
+    const event = { block: stored.block, blockId: stored.blockId, resultFinalizeBlock: results };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.deps.logger?.error({ err }, "block listener failed");
+      }
+    }
+    return results;
+  }
+}

@@ -1,0 +1,123 @@
+// The one place that wires the node's subsystems: LevelDB, committed state, the app and its
+// modules, the block store and tx index, the mempool, block production, RPC and metrics.
+import { readFile } from "node:fs/promises";
+import type { Server } from "node:http";
+import { buildModules, STORE_NAMES } from "../modules/index.js";
+import { BaseApp } from "./app/baseapp.js";
+import { NodeBackend } from "./backend.js";
+import { BlockExecutor } from "./consensus/block-executor.js";
+import { handshake } from "./consensus/handshake.js";
+import { SingleValidatorProducer } from "./consensus/single-validator.js";
+import { type GenesisDoc, parseGenesisDoc } from "./genesis/genesis-doc.js";
+import type { Logger } from "./logger.js";
+import { Mempool } from "./mempool/mempool.js";
+import { NodeMetrics, startMetricsServer } from "./metrics.js";
+import { homePaths, type NodeOptions } from "./options.js";
+import { parseLaddr, type RpcServer, startRpcServer } from "./rpc/server.js";
+import { BlockStore } from "./store/block-store.js";
+import { CommittedStore } from "./store/committed-store.js";
+import { type Db, openDb } from "./store/db.js";
+import { TxIndex } from "./store/tx-index.js";
+import { nodeIdFromPubKey } from "./types/ed25519.js";
+import { readNodeKey, readPrivValidatorKey } from "./types/keyfile.js";
+
+export class Node {
+  private constructor(
+    readonly genesis: GenesisDoc,
+    readonly app: BaseApp,
+    readonly mempool: Mempool,
+    readonly blockStore: BlockStore,
+    private readonly db: Db,
+    private readonly producer: SingleValidatorProducer,
+    private readonly rpc: RpcServer,
+    private readonly metricsServer: Server | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  get rpcPort(): number {
+    return this.rpc.port;
+  }
+
+  /** Opens the home's state, replays what the app lacks, then serves RPC and produces blocks. */
+  static async start(opts: NodeOptions, logger: Logger): Promise<Node> {
+    const paths = homePaths(opts.home);
+    const genesis = parseGenesisDoc(JSON.parse(await readFile(paths.genesis, "utf8")));
+    const validatorKey = await readPrivValidatorKey(paths.privValidatorKey);
+    const nodeKey = await readNodeKey(paths.nodeKey);
+    const db = await openDb(paths.db);
+    try {
+      const committed = await CommittedStore.load(db, STORE_NAMES);
+      const { modules, ante } = buildModules();
+      const app = new BaseApp({ chainId: genesis.chainId, db, committed, modules, ante });
+      const blockStore = await BlockStore.open(db);
+      const txIndex = new TxIndex(db);
+      const metrics = new NodeMetrics();
+      const mempool = new Mempool(app, opts.mempool);
+      const executor = new BlockExecutor({ app, db, blockStore, txIndex, mempool, metrics, logger });
+      await handshake(app, genesis, blockStore, executor, logger);
+      const producer = new SingleValidatorProducer({
+        genesis,
+        key: validatorKey,
+        app,
+        mempool,
+        blockStore,
+        executor,
+        blockIntervalMs: opts.blockIntervalMs,
+        logger,
+        metrics,
+      });
+      await producer.init();
+      const backend = new NodeBackend({
+        genesis,
+        app,
+        blockStore,
+        txIndex,
+        mempool,
+        executor,
+        validatorKey,
+        nodeId: nodeIdFromPubKey(nodeKey.pubKey),
+        moniker: opts.moniker,
+        p2pListenAddr: opts.p2pLaddr,
+        idle: () => producer.idle(),
+        metrics,
+      });
+      const rpc = await startRpcServer({
+        laddr: opts.rpcLaddr,
+        backend,
+        cors: true,
+        logger,
+        maxBodyBytes: opts.rpcMaxBodyBytes,
+      });
+      let metricsServer: Server | undefined;
+      if (opts.metricsLaddr) {
+        const { host, port } = parseLaddr(opts.metricsLaddr);
+        metricsServer = await startMetricsServer(metrics, host, port);
+      }
+      producer.start();
+      logger.info(
+        {
+          chainId: genesis.chainId,
+          height: blockStore.height.toString(),
+          rpc: `${opts.rpcLaddr}`,
+          rpcPort: rpc.port,
+        },
+        "node started",
+      );
+      return new Node(genesis, app, mempool, blockStore, db, producer, rpc, metricsServer, logger);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+
+  /** Stops producing, finishes the block in flight, closes servers and the database. */
+  async stop(): Promise<void> {
+    await this.producer.stop();
+    await this.rpc.close();
+    await new Promise<void>((resolve) =>
+      this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve(),
+    );
+    await this.db.close();
+    this.logger.info("node stopped");
+  }
+}

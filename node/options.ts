@@ -1,0 +1,43 @@
+// Every node default in one place. The CLI maps flags onto these.
+import { DEFAULT_MEMPOOL_OPTIONS, type MempoolOptions } from "./mempool/mempool.js";
+
+export interface NodeOptions {
+  /** Node home: config/ (genesis, keys) and data/ (LevelDB). */
+  home: string;
+  moniker: string;
+  /** CometBFT-style RPC listen address. */
+  rpcLaddr: string;
+  /** libp2p multiaddr the node listens on. */
+  p2pLaddr: string;
+  /** Prometheus listen address; "" disables metrics. */
+  metricsLaddr: string;
+  /** Target time between blocks. */
+  blockIntervalMs: number;
+  logFormat: "json" | "plain";
+  mempool: MempoolOptions;
+  /** Largest JSON-RPC request body. */
+  rpcMaxBodyBytes: number;
+}
+
+export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, "home"> = {
+  moniker: "openledger-node",
+  rpcLaddr: "tcp://127.0.0.1:26657",
+  p2pLaddr: "/ip4/127.0.0.1/tcp/26656",
+  metricsLaddr: "tcp://127.0.0.1:26660",
+  blockIntervalMs: 1000,
+  logFormat: "json",
+  mempool: { ...DEFAULT_MEMPOOL_OPTIONS, maxTxBytes: 256 * 1024 },
+  rpcMaxBodyBytes: 4 * 1024 * 1024,
+};
+
+/** Paths inside a node home, as CometBFT lays them out. */
+export function homePaths(home: string) {
+  return {
+    config: `${home}/config`,
+    genesis: `${home}/config/genesis.json`,
+    privValidatorKey: `${home}/config/priv_validator_key.json`,
+    nodeKey: `${home}/config/node_key.json`,
+    data: `${home}/data`,
+    db: `${home}/data/openledger.db`,
+  };
+}
