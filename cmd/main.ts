@@ -3,12 +3,19 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { addGlobalOptions, type Registrar } from "./cli.js";
+import { registerClientCommands } from "./commands/client.js";
+import { registerGenesisCommands } from "./commands/genesis.js";
 import { registerKeysCommands } from "./commands/keys.js";
 import { registerNodeCommands } from "./commands/node.js";
 import { closePrompt } from "./prompt.js";
 
 /** Command groups, in the order `--help` lists them. Add a group's registrar here. */
-export const registrars: Registrar[] = [registerNodeCommands, registerKeysCommands];
+export const registrars: Registrar[] = [
+  registerNodeCommands,
+  registerGenesisCommands,
+  registerKeysCommands,
+  registerClientCommands,
+];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
