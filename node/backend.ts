@@ -35,6 +35,8 @@ export interface BackendDeps {
   nodeId: string;
   moniker: string;
   p2pListenAddr: string;
+  /** libp2p peer id, derived from the node key. */
+  peerId: string;
   /** Resolves when no block is being applied; admission waits for it. */
   idle: () => Promise<void>;
   metrics?: NodeMetrics;
@@ -57,6 +59,7 @@ export class NodeBackend implements RpcBackend {
       nodeId: this.d.nodeId,
       listenAddr: this.d.p2pListenAddr,
       moniker: this.d.moniker,
+      other: { libp2p_peer_id: this.d.peerId },
       validator: { address: validatorKey.address, pubKey: validatorKey.pubKey, votingPower: power ?? 0n },
       latest: await this.point(blockStore.height),
       earliest: await this.point(blockStore.base),

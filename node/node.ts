@@ -13,6 +13,7 @@ import type { Logger } from "./logger.js";
 import { Mempool } from "./mempool/mempool.js";
 import { NodeMetrics, startMetricsServer } from "./metrics.js";
 import { homePaths, type NodeOptions } from "./options.js";
+import { type P2PHost, startP2PHost } from "./p2p/host.js";
 import { parseLaddr, type RpcServer, startRpcServer } from "./rpc/server.js";
 import { BlockStore } from "./store/block-store.js";
 import { CommittedStore } from "./store/committed-store.js";
@@ -30,6 +31,7 @@ export class Node {
     private readonly db: Db,
     private readonly producer: SingleValidatorProducer,
     private readonly rpc: RpcServer,
+    private readonly p2p: P2PHost,
     private readonly metricsServer: Server | undefined,
     private readonly logger: Logger,
   ) {}
@@ -67,6 +69,7 @@ export class Node {
         metrics,
       });
       await producer.init();
+      const p2p = await startP2PHost(opts.p2pLaddr, nodeKey);
       const backend = new NodeBackend({
         genesis,
         app,
@@ -77,7 +80,8 @@ export class Node {
         validatorKey,
         nodeId: nodeIdFromPubKey(nodeKey.pubKey),
         moniker: opts.moniker,
-        p2pListenAddr: opts.p2pLaddr,
+        p2pListenAddr: p2p.listenAddrs[0] ?? opts.p2pLaddr,
+        peerId: p2p.peerId,
         idle: () => producer.idle(),
         metrics,
       });
@@ -103,7 +107,7 @@ export class Node {
         },
         "node started",
       );
-      return new Node(genesis, app, mempool, blockStore, db, producer, rpc, metricsServer, logger);
+      return new Node(genesis, app, mempool, blockStore, db, producer, rpc, p2p, metricsServer, logger);
     } catch (err) {
       await db.close();
       throw err;
@@ -114,6 +118,7 @@ export class Node {
   async stop(): Promise<void> {
     await this.producer.stop();
     await this.rpc.close();
+    await this.p2p.stop();
     await new Promise<void>((resolve) =>
       this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve(),
     );

@@ -50,11 +50,6 @@ export function registerNodeCommands(program: Command): void {
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const { home, logFormat } = globalOptions(cmd);
       const logger = createLogger(logFormat);
-      if (!isInitialized(home)) {
-        if (!opts.dev) throw new Error(`${home} has no genesis: run "openledgerd init" first, or use --dev`);
-        await initHome(home, (pubKey) => devGenesis(pubKey));
-        logger.info({ home }, "created the dev chain openledger-dev-1");
-      }
       const options: NodeOptions = {
         ...DEFAULT_NODE_OPTIONS,
         home,
@@ -65,6 +60,11 @@ export function registerNodeCommands(program: Command): void {
         metricsLaddr: String(opts["metrics.laddr"] ?? opts.metricsLaddr),
         blockIntervalMs: Number(opts.blockInterval),
       };
+      if (!isInitialized(home)) {
+        if (!opts.dev) throw new Error(`${home} has no genesis: run "openledgerd init" first, or use --dev`);
+        await initHome(home, (pubKey) => devGenesis(pubKey));
+        logger.info({ home }, "created the dev chain openledger-dev-1");
+      }
       const node = await Node.start(options, logger);
       let stopping = false;
       const shutdown = (signal: string) => {

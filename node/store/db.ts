@@ -40,7 +40,17 @@ export type BatchOps = Array<PutOp | DelOp>;
 
 export async function openDb(path: string): Promise<Db> {
   const db = new Level<Bytes, Bytes>(path, { keyEncoding: "view", valueEncoding: "view" });
-  await db.open();
+  try {
+    await db.open();
+  } catch (err) {
+    const cause = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
+    const locked = /lock/i.test(cause);
+    throw new Error(
+      locked
+        ? `cannot open the database ${path}: another process holds it (is a node already running on this home?)`
+        : `cannot open the database ${path}: ${cause}`,
+    );
+  }
   return db;
 }
 

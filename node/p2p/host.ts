@@ -1,0 +1,40 @@
+// The node's libp2p host: TCP, noise encryption, yamux multiplexing, identify and gossipsub,
+// with a peer identity derived from the node key (config/node_key.json). With one validator it
+// only listens; the consensus issue adds the gossip topics on top of it.
+import "./polyfill.js";
+import { noise } from "@chainsafe/libp2p-noise";
+import { generateKeyPairFromSeed } from "@libp2p/crypto/keys";
+import { gossipsub } from "@libp2p/gossipsub";
+import { identify } from "@libp2p/identify";
+import { tcp } from "@libp2p/tcp";
+import { yamux } from "@libp2p/yamux";
+import { createLibp2p, type Libp2p } from "libp2p";
+import type { Ed25519Key } from "../types/ed25519.js";
+
+export interface P2PHost {
+  peerId: string;
+  listenAddrs: string[];
+  libp2p: Libp2p;
+  stop(): Promise<void>;
+}
+
+export async function startP2PHost(listen: string, nodeKey: Ed25519Key): Promise<P2PHost> {
+  const privateKey = await generateKeyPairFromSeed("Ed25519", nodeKey.seed);
+  const libp2p = await createLibp2p({
+    privateKey,
+    addresses: { listen: [listen] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify(), pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }) },
+  });
+  await libp2p.start();
+  return {
+    peerId: libp2p.peerId.toString(),
+    listenAddrs: libp2p.getMultiaddrs().map((a) => a.toString()),
+    libp2p,
+    stop: async () => {
+      await libp2p.stop();
+    },
+  };
+}
