@@ -6,6 +6,7 @@ import { initHome, isInitialized } from "../../node/genesis/init-home.js";
 import { createLogger } from "../../node/logger.js";
 import { Node } from "../../node/node.js";
 import { DEFAULT_NODE_OPTIONS, homePaths, type NodeOptions } from "../../node/options.js";
+import { parseLaddr } from "../../node/rpc/server.js";
 import { nowTimestamp, timestampToRfc3339 } from "../../node/types/time.js";
 import { globalOptions } from "../cli.js";
 
@@ -60,6 +61,8 @@ export function registerNodeCommands(program: Command): void {
         metricsLaddr: String(opts["metrics.laddr"] ?? opts.metricsLaddr),
         blockIntervalMs: Number(opts.blockInterval),
       };
+      parseLaddr(options.rpcLaddr);
+      if (options.metricsLaddr) parseLaddr(options.metricsLaddr);
       if (!isInitialized(home)) {
         if (!opts.dev) throw new Error(`${home} has no genesis: run "openledgerd init" first, or use --dev`);
         await initHome(home, (pubKey) => devGenesis(pubKey));
