@@ -3,6 +3,7 @@
 import type { BlockID, Commit, CommitSig } from "cosmjs-types/tendermint/types/types";
 import { BLOCK_ID_FLAG_ABSENT, BLOCK_ID_FLAG_COMMIT, BLOCK_ID_FLAG_NIL, blockIdEquals } from "./block.js";
 import { ADDRESS_SIZE, ED25519_SIGNATURE_SIZE, verifyEd25519 } from "./ed25519.js";
+import { isGoZeroTime } from "./time.js";
 import { findValidatorByAddress, totalVotingPower, type Validator } from "./validator.js";
 import { commitSigSignBytes } from "./vote.js";
 
@@ -17,7 +18,7 @@ export function validateCommitSig(sig: CommitSig): string | undefined {
   switch (sig.blockIdFlag) {
     case BLOCK_ID_FLAG_ABSENT:
       if (sig.validatorAddress.length !== 0) return "validator address is present";
-      if (sig.timestamp.seconds !== -62135596800n || sig.timestamp.nanos !== 0) return "time is present";
+      if (sig.timestamp !== undefined && !isGoZeroTime(sig.timestamp)) return "time is present";
       if (sig.signature.length !== 0) return "signature is present";
       return undefined;
     case BLOCK_ID_FLAG_COMMIT:
