@@ -28,7 +28,16 @@ export async function startP2PHost(listen: string, nodeKey: Ed25519Key): Promise
     streamMuxers: [yamux()],
     services: { identify: identify(), pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }) },
   });
-  await libp2p.start();
+  try {
+    await libp2p.start();
+  } catch (err) {
+    const inUse = /EADDRINUSE/.test(String((err as Error).message));
+    throw new Error(
+      inUse
+        ? `cannot listen on p2p address ${listen}: the port is in use (set --p2p.laddr, e.g. /ip4/127.0.0.1/tcp/0)`
+        : `cannot start p2p on ${listen}: ${(err as Error).message}`,
+    );
+  }
   return {
     peerId: libp2p.peerId.toString(),
     listenAddrs: libp2p.getMultiaddrs().map((a) => a.toString()),
