@@ -47,11 +47,12 @@ export function newAnteHandler(auth: AuthKeeper, bank: FeeBank, signatures: Veri
         `block height: ${ctx.header.height}, timeout height: ${timeout}`,
       );
     }
-    const memoChars = [...body.memo].length;
-    if (BigInt(memoChars) > params.maxMemoCharacters) {
+    // The SDK measures the memo in bytes (Go's len), whatever the parameter's name says.
+    const memoBytes = Buffer.byteLength(body.memo, "utf8");
+    if (BigInt(memoBytes) > params.maxMemoCharacters) {
       throw sdkError(
         SdkCode.MemoTooLarge,
-        `maximum number of characters is ${params.maxMemoCharacters} but received ${memoChars} characters`,
+        `maximum number of characters is ${params.maxMemoCharacters} but received ${memoBytes} characters`,
       );
     }
     if (BigInt(tx.signers.length) > params.txSigLimit) {

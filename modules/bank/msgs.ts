@@ -8,12 +8,35 @@ import {
 import { parseAddress } from "../../node/app/address.js";
 import { type Amount, parseCoins } from "../../node/app/coins.js";
 import type { Context } from "../../node/app/context.js";
-import { SdkCode, sdkError } from "../../node/app/errors.js";
+import { AbciError, SdkCode, sdkError } from "../../node/app/errors.js";
 import type { MsgType } from "../../node/app/module.js";
 import type { BankKeeper } from "./keeper.js";
 
 export const MSG_SEND_URL = "/cosmos.bank.v1beta1.MsgSend";
 export const MSG_MULTI_SEND_URL = "/cosmos.bank.v1beta1.MsgMultiSend";
+
+/** x/bank's own error codes (codespace "bank", x/bank/types/errors.go). */
+export enum BankCode {
+  NoInputs = 2,
+  NoOutputs = 3,
+  InputOutputMismatch = 4,
+  SendDisabled = 5,
+  MultipleSenders = 9,
+}
+
+const BANK_DESCRIPTIONS: Record<BankCode, string> = {
+  [BankCode.NoInputs]: "no inputs to send transaction",
+  [BankCode.NoOutputs]: "no outputs to send transaction",
+  [BankCode.InputOutputMismatch]: "sum inputs != sum outputs",
+  [BankCode.SendDisabled]: "send transactions are disabled",
+  [BankCode.MultipleSenders]: "multiple senders not allowed",
+};
+
+/** A bank error; with a detail its log reads "<detail>: <description>", as the SDK's Wrapf. */
+function bankError(code: BankCode, detail?: string): AbciError {
+  const base = BANK_DESCRIPTIONS[code];
+  return new AbciError("bank", code, detail ? `${detail}: ${base}` : base);
+}
 
 export function bankMsgs(keeper: BankKeeper): MsgType<unknown>[] {
   const send: MsgType<MsgSend> = {
@@ -38,9 +61,9 @@ export function bankMsgs(keeper: BankKeeper): MsgType<unknown>[] {
     decode: (bytes) => MsgMultiSend.decode(bytes),
     signers: (msg) => msg.inputs.map((i) => i.address),
     validateBasic(msg) {
-      if (msg.inputs.length === 0) throw sdkError(SdkCode.InvalidRequest, "no inputs to send transaction");
-      if (msg.inputs.length > 1) throw sdkError(SdkCode.InvalidRequest, "multiple senders not allowed");
-      if (msg.outputs.length === 0) throw sdkError(SdkCode.InvalidRequest, "no outputs to send transaction");
+      if (msg.inputs.length === 0) throw bankError(BankCode.NoInputs);
+      if (msg.inputs.length > 1) throw bankError(BankCode.MultipleSenders);
+      if (msg.outputs.length === 0) throw bankError(BankCode.NoOutputs);
       const input = msg.inputs[0]!;
       parseAddress(input.address, "input address");
       const inTotal = total(parseCoins(input.coins));
@@ -52,7 +75,7 @@ export function bankMsgs(keeper: BankKeeper): MsgType<unknown>[] {
         }
       }
       const same = inTotal.size === outTotal.size && [...inTotal].every(([d, a]) => outTotal.get(d) === a);
-      if (!same) throw sdkError(SdkCode.InvalidCoins, "sum inputs != sum outputs");
+      if (!same) throw bankError(BankCode.InputOutputMismatch);
     },
     handle(ctx, msg) {
       const input = msg.inputs[0]!;
@@ -83,7 +106,7 @@ export function bankMsgs(keeper: BankKeeper): MsgType<unknown>[] {
 function checkSendable(keeper: BankKeeper, ctx: Context, coins: readonly Amount[], recipient?: string): void {
   for (const c of coins) {
     if (!keeper.isSendEnabled(ctx, c.denom)) {
-      throw sdkError(SdkCode.InvalidRequest, `${c.denom} transfers are currently disabled`);
+      throw bankError(BankCode.SendDisabled, `${c.denom} transfers are currently disabled`);
     }
   }
   if (recipient && keeper.isBlockedRecipient(recipient)) {

@@ -3,6 +3,9 @@ import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { SdkCode, sdkError } from "./errors.js";
 import type { MsgType } from "./module.js";
 
+/** The SDK's MaxGasWanted: gas limits must fit in an int64. */
+const MAX_GAS_WANTED = (1n << 63n) - 1n;
+
 export interface DecodedMsg {
   typeUrl: string;
   msg: unknown;
@@ -49,6 +52,12 @@ export function decodeTx(bytes: Uint8Array, router: ReadonlyMap<string, MsgType<
     );
   }
   if (!authInfo.fee) throw sdkError(SdkCode.InsufficientFee, "tx has no fee");
+  if (authInfo.fee.gasLimit > MAX_GAS_WANTED) {
+    throw sdkError(
+      SdkCode.InvalidRequest,
+      `invalid gas supplied; ${authInfo.fee.gasLimit} > ${MAX_GAS_WANTED}`,
+    );
+  }
   return { bytes, raw, body, authInfo, msgs, signers };
 }
 
