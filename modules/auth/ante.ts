@@ -1,7 +1,6 @@
 // The ante handler (x/auth/ante), checks in the Cosmos SDK's order: basic validation and
 // timeout height, memo size, tx size gas, fee ≥ min gas price × gas limit, then per signer the
 // pubkey, sequence and SIGN_MODE_DIRECT signature; last, the sequence increment and fee deduction.
-import { toBase64 } from "@cosmjs/encoding";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { addressFromSecp256k1, parseAddress } from "../../node/app/address.js";
@@ -33,6 +32,18 @@ function simulateFeeGas(ctx: Context, bank: FeeBank, payer: Uint8Array, denom: s
     bank.deductFee(ctx, payer, [{ denom, amount: 1n }]);
   } catch (err) {
     if (!(err instanceof AbciError && err.code === SdkCode.InsufficientFunds)) throw err;
+  }
+}
+
+/** Fee coins; the SDK refuses any invalid fee (zero, unsorted, bad denom) as insufficient fee (13). */
+function parseFee(amount: Parameters<typeof parseCoins>[0]): ReturnType<typeof parseCoins> {
+  try {
+    return parseCoins(amount, true);
+  } catch (err) {
+    if (err instanceof AbciError && err.code === SdkCode.InvalidCoins) {
+      throw sdkError(SdkCode.InsufficientFee, `invalid fee amount: ${err.message}`);
+    }
+    throw err;
   }
 }
 
@@ -69,7 +80,7 @@ export function newAnteHandler(auth: AuthKeeper, bank: FeeBank, signatures: Veri
       ctx.gasMeter.consume(params.txSizeCostPerByte * BigInt(missing * SIGNATURE_FIELD_BYTES), "txSize");
     }
 
-    const fee = parseCoins(authInfo.fee?.amount ?? [], true);
+    const fee = parseFee(authInfo.fee?.amount ?? []);
     const gasLimit = authInfo.fee?.gasLimit ?? 0n;
     const minGasPrice = auth.getMinGasPrice(ctx);
     if (!ctx.isSimulate && minGasPrice) {
@@ -151,6 +162,11 @@ export function newAnteHandler(auth: AuthKeeper, bank: FeeBank, signatures: Veri
       account.sequence += 1n;
       auth.setAccount(ctx, account);
     }
-    for (const { signature } of updates) ctx.events.emit("tx", { signature: toBase64(signature) });
+    for (const { signature } of updates) ctx.events.emit("tx", { signature: base64(signature) });
   };
+}
+
+/** Standard base64 with padding, as @cosmjs/encoding's toBase64 writes it, natively. */
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }
