@@ -1,6 +1,6 @@
 // Byte and integer encodings of CometBFT's JSON: upper-case hex for hashes and addresses,
 // standard base64 for payloads, int64 as decimal strings.
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256 } from "../crypto/sha256.js";
 
 export function toHexUpper(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex").toUpperCase();

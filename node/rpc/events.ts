@@ -20,7 +20,7 @@ export interface Subscriber {
 
 export class EventHub {
   private readonly subscribers = new Set<Subscriber>();
-  private readonly txWaiters = new Map<string, Set<(tx: TxResult) => void>>();
+  private readonly txWaiters = new Map<string, Set<(tx: TxResult | undefined) => void>>();
   private readonly unsubscribeBackend: () => void;
 
   constructor(
@@ -30,9 +30,12 @@ export class EventHub {
     this.unsubscribeBackend = backend.subscribe((e) => this.onBlock(e));
   }
 
+  /** Stops listening; pending broadcast_tx_commit waiters resolve empty (→ their timeout error). */
   close(): void {
     this.unsubscribeBackend();
     this.subscribers.clear();
+    for (const set of [...this.txWaiters.values()]) for (const w of [...set]) w(undefined);
+    this.txWaiters.clear();
   }
 
   get subscriberCount(): number {

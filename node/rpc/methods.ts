@@ -1,86 +1,25 @@
-// The JSON-RPC method table: parameter specs and handlers, as CometBFT 0.38's rpc/core routes.
-import type { RpcBackend } from "./backend.js";
+// The JSON-RPC method table, as CometBFT 0.38's rpc/core routes: info, ABCI, txs, mempool,
+// websocket-only subscription methods, plus the block-store methods of methods-blocks.ts.
 import { toBase64, toHexUpper, txHash } from "./encoding.js";
-import { internalError, invalidParams } from "./errors.js";
-import type { EventHub } from "./events.js";
+import { internalError } from "./errors.js";
+import { type Json, statusJson } from "./json.js";
+import { abciInfoJson, abciQueryJson, broadcastJson, execTxResultJson, resultTxJson } from "./json-abci.js";
+import { BLOCK_METHODS } from "./methods-blocks.js";
 import {
-  blockIdJson,
-  blockJson,
-  blockMetaJson,
-  commitJson,
-  headerJson,
-  type Json,
-  statusJson,
-  validatorJson,
-} from "./json.js";
-import {
-  abciInfoJson,
-  abciQueryJson,
-  blockResultsJson,
-  broadcastJson,
-  consensusParamsJson,
-  execTxResultJson,
-  resultTxJson,
-} from "./json-abci.js";
-import { paginate } from "./paging.js";
-import type { ParamSpec, Params } from "./params.js";
-import { parseQuery, QuerySyntaxError } from "./query.js";
+  big,
+  bytes,
+  type CallContext,
+  HEIGHT as H,
+  type MethodDef,
+  num,
+  queryParam,
+  str,
+  type WsCalls,
+} from "./methods-common.js";
+import type { ParamSpec } from "./params.js";
 
-export interface CallContext {
-  backend: RpcBackend;
-  hub: EventHub;
-  rpcAddress: string;
-  broadcastTxCommitTimeoutMs: number;
-  /** Set for calls that arrive over the websocket. */
-  ws?: WsCalls;
-}
+export type { CallContext, MethodDef, WsCalls } from "./methods-common.js";
 
-/** subscribe/unsubscribe/unsubscribe_all, implemented by the websocket session. */
-export interface WsCalls {
-  subscribe(query: string): Json;
-  unsubscribe(query: string): Json;
-  unsubscribeAll(): Json;
-}
-
-export interface MethodDef {
-  params: readonly ParamSpec[];
-  handler: (p: Params, ctx: CallContext) => Promise<Json> | Json;
-}
-
-const GENESIS_CHUNK_SIZE = 16 * 1024 * 1024;
-const EMPTY_BLOCK = { block_id: blockIdJson(undefined), block: null };
-
-const str = (p: Params, k: string) => p[k] as string | undefined;
-const num = (p: Params, k: string) => p[k] as number | undefined;
-const big = (p: Params, k: string) => p[k] as bigint | undefined;
-function bytes(p: Params, k: string): Uint8Array {
-  const v = p[k];
-  if (!(v instanceof Uint8Array)) throw invalidParams(`${k}: required`);
-  return v;
-}
-
-/** CometBFT's getHeight: default latest, else within [earliest, latest]. */
-export function resolveHeight(backend: RpcBackend, h: bigint | undefined): bigint {
-  const { earliest, latest } = backend.heights();
-  if (h === undefined) return latest;
-  if (h > latest) {
-    throw internalError(`height ${h} must be less than or equal to the current blockchain height ${latest}`);
-  }
-  if (h < earliest) throw internalError(`height ${h} is not available, lowest height is ${earliest}`);
-  return h;
-}
-
-function parse(text: string | undefined) {
-  if (text === undefined) throw invalidParams("query: required");
-  try {
-    return parseQuery(text);
-  } catch (err) {
-    if (err instanceof QuerySyntaxError) throw invalidParams(`failed to parse query: ${err.message}`);
-    throw err;
-  }
-}
-
-const H: ParamSpec = ["height", "height"];
 const TX: ParamSpec = ["tx", "bytes"];
 
 export const METHODS: Record<string, MethodDef> = {
@@ -187,124 +126,10 @@ export const METHODS: Record<string, MethodDef> = {
       ["order_by", "string"],
     ],
     handler: async (p, c) => {
-      const query = parse(str(p, "query"));
+      const query = queryParam(str(p, "query"));
       const opts = { page: num(p, "page"), perPage: num(p, "per_page"), orderBy: str(p, "order_by") };
       const res = await c.backend.txIndex.search(query, opts);
       return { txs: res.txs.map(resultTxJson), total_count: String(res.totalCount) };
-    },
-  },
-  block: {
-    params: [H],
-    handler: async (p, c) => {
-      const found = await c.backend.block(resolveHeight(c.backend, big(p, "height")));
-      return found ? { block_id: blockIdJson(found.blockId), block: blockJson(found.block) } : EMPTY_BLOCK;
-    },
-  },
-  block_by_hash: {
-    params: [["hash", "bytes"]],
-    handler: async (p, c) => {
-      const found = await c.backend.blockByHash(bytes(p, "hash"));
-      return found ? { block_id: blockIdJson(found.blockId), block: blockJson(found.block) } : EMPTY_BLOCK;
-    },
-  },
-  header: {
-    params: [H],
-    handler: async (p, c) => {
-      const found = await c.backend.block(resolveHeight(c.backend, big(p, "height")));
-      return { header: found ? headerJson(found.block.header) : null };
-    },
-  },
-  header_by_hash: {
-    params: [["hash", "bytes"]],
-    handler: async (p, c) => {
-      const found = await c.backend.blockByHash(bytes(p, "hash"));
-      return { header: found ? headerJson(found.block.header) : null };
-    },
-  },
-  blockchain: {
-    params: [
-      ["minHeight", "int"],
-      ["maxHeight", "int"],
-    ],
-    handler: async (p, c) => {
-      const { earliest, latest } = c.backend.heights();
-      let min = BigInt(num(p, "minHeight") ?? 0);
-      let max = BigInt(num(p, "maxHeight") ?? 0);
-      if (min === 0n) min = 1n;
-      if (max === 0n || max > latest) max = latest;
-      if (min < earliest) min = earliest;
-      if (min < max - 19n) min = max - 19n;
-      if (min > max) throw internalError(`min height ${min} can't be greater than max height ${max}`);
-      const metas = await c.backend.blockMetas(min, max);
-      metas.sort((a, b) => (a.header.height > b.header.height ? -1 : 1));
-      return { last_height: latest.toString(), block_metas: metas.map(blockMetaJson) };
-    },
-  },
-  block_results: {
-    params: [H],
-    handler: async (p, c) => {
-      const height = resolveHeight(c.backend, big(p, "height"));
-      const r = await c.backend.blockResults(height);
-      if (!r) throw internalError(`could not find results for height #${height}`);
-      return blockResultsJson(height, r);
-    },
-  },
-  commit: {
-    params: [H],
-    handler: async (p, c) => {
-      const height = resolveHeight(c.backend, big(p, "height"));
-      const r = await c.backend.commit(height);
-      if (!r?.signedHeader.header) throw internalError(`commit for height ${height} not found`);
-      const { header, commit } = r.signedHeader;
-      return {
-        signed_header: { header: headerJson(header), commit: commitJson(commit) },
-        canonical: r.canonical,
-      };
-    },
-  },
-  validators: {
-    params: [H, ["page", "int"], ["per_page", "int"]],
-    handler: async (p, c) => {
-      const height = resolveHeight(c.backend, big(p, "height"));
-      const vals = await c.backend.validators(height);
-      if (!vals) throw internalError(`could not find validator set for height #${height}`);
-      const { skip, perPage } = paginate(vals.length, num(p, "page"), num(p, "per_page"));
-      return {
-        block_height: height.toString(),
-        validators: vals.slice(skip, skip + perPage).map(validatorJson),
-        count: String(Math.min(perPage, vals.length - skip)),
-        total: String(vals.length),
-      };
-    },
-  },
-  consensus_params: {
-    params: [H],
-    handler: async (p, c) => {
-      const height = resolveHeight(c.backend, big(p, "height"));
-      const params = await c.backend.consensusParams(height);
-      if (!params) throw internalError(`could not find consensus params for height #${height}`);
-      return { block_height: height.toString(), consensus_params: consensusParamsJson(params) };
-    },
-  },
-  genesis: {
-    params: [],
-    handler: async (_p, c) => {
-      const genesis = await c.backend.genesis();
-      if (JSON.stringify(genesis).length > GENESIS_CHUNK_SIZE) {
-        throw internalError("genesis response is large, please use the genesis_chunked API instead");
-      }
-      return { genesis };
-    },
-  },
-  genesis_chunked: {
-    params: [["chunk", "int"]],
-    handler: async (p, c) => {
-      const doc = new TextEncoder().encode(JSON.stringify(await c.backend.genesis()));
-      const total = Math.max(1, Math.ceil(doc.length / GENESIS_CHUNK_SIZE));
-      const chunk = num(p, "chunk") ?? 0;
-      if (chunk >= total) throw internalError(`there are ${total} chunks, ${chunk} is invalid`);
-      const data = doc.subarray(chunk * GENESIS_CHUNK_SIZE, (chunk + 1) * GENESIS_CHUNK_SIZE);
-      return { chunk: String(chunk), total: String(total), data: toBase64(data) };
     },
   },
   num_unconfirmed_txs: {
@@ -330,6 +155,7 @@ export const METHODS: Record<string, MethodDef> = {
       };
     },
   },
+  ...BLOCK_METHODS,
   subscribe: { params: [["query", "string"]], handler: (p, c) => wsOnly(c).subscribe(str(p, "query") ?? "") },
   unsubscribe: {
     params: [["query", "string"]],
