@@ -1,8 +1,8 @@
 // Store layout of the bank module (store "bank"), following x/bank's prefixes; see README.md.
 import { concatBytes } from "../../node/crypto/merkle.js";
+import { utf8Bytes } from "../../node/store/kv.js";
 
 export const STORE = "bank";
-const utf8 = new TextEncoder();
 
 export const SUPPLY_PREFIX = Uint8Array.of(0x00);
 export const DENOM_METADATA_PREFIX = Uint8Array.of(0x01);
@@ -11,11 +11,11 @@ export const SEND_ENABLED_PREFIX = Uint8Array.of(0x04);
 export const PARAMS_KEY = Uint8Array.of(0x05);
 
 export function supplyKey(denom: string): Uint8Array {
-  return concatBytes(SUPPLY_PREFIX, utf8.encode(denom));
+  return concatBytes(SUPPLY_PREFIX, utf8Bytes(denom));
 }
 
 export function denomMetadataKey(denom: string): Uint8Array {
-  return concatBytes(DENOM_METADATA_PREFIX, utf8.encode(denom));
+  return concatBytes(DENOM_METADATA_PREFIX, utf8Bytes(denom));
 }
 
 /** 0x02 ‖ len(addr) ‖ addr: every balance of one account, ordered by denom. */
@@ -24,9 +24,16 @@ export function balancesPrefix(address: Uint8Array): Uint8Array {
 }
 
 export function balanceKey(address: Uint8Array, denom: string): Uint8Array {
-  return concatBytes(balancesPrefix(address), utf8.encode(denom));
+  // balancesPrefix(address) ‖ utf8(denom) in one allocation: every send reads and writes four.
+  const d = utf8Bytes(denom);
+  const key = new Uint8Array(2 + address.length + d.length);
+  key[0] = BALANCES_PREFIX[0]!;
+  key[1] = address.length;
+  key.set(address, 2);
+  key.set(d, 2 + address.length);
+  return key;
 }
 
 export function sendEnabledKey(denom: string): Uint8Array {
-  return concatBytes(SEND_ENABLED_PREFIX, utf8.encode(denom));
+  return concatBytes(SEND_ENABLED_PREFIX, utf8Bytes(denom));
 }

@@ -2,6 +2,7 @@
 // messages and queries to modules, over branches of the committed multistore:
 //   deliver state: one branch per block, committed in finalizeBlock, persisted in commit();
 //   check state:   a branch reset after every commit, where mempool admission runs.
+import "../types/binary-writer-alloc.js";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { AuthInfo, type Tx, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
@@ -47,6 +48,8 @@ export class BaseApp implements Application {
   private readonly queries = new Map<string, QueryRoute>();
   private checkState: CacheMultiStore;
   private checkHeader: BlockHeader;
+  /** Time of the last finalized block; 0 until the first block after a start. */
+  private lastBlockTimeNs = 0n;
   private pending?: { height: bigint; ops: BatchOps };
 
   constructor(private readonly opts: BaseAppOptions) {
@@ -129,6 +132,7 @@ export class BaseApp implements Application {
     }
     const store = new CacheMultiStore(this.opts.committed);
     const header = { chainId: this.chainId, height: req.initialHeight - 1n, timeNs: req.timeNs };
+    this.lastBlockTimeNs = req.timeNs;
     const ctx = new Context(header, "genesis", new GasMeter(), store);
     for (const m of this.modules) {
       const json = req.appState[m.name];
@@ -170,6 +174,7 @@ export class BaseApp implements Application {
     if (req.height !== expected)
       throw new Error(`finalizeBlock at height ${req.height}, expected ${expected}`);
     const header = { chainId: this.chainId, height: req.height, timeNs: req.timeNs };
+    this.lastBlockTimeNs = req.timeNs;
     const store = new CacheMultiStore(this.opts.committed);
     const blockCtx = new Context(header, "deliver", new GasMeter(), store);
     for (const m of this.modules) m.beginBlock?.(blockCtx);
@@ -192,8 +197,9 @@ export class BaseApp implements Application {
     this.checkHeader = this.nextHeader(this.opts.committed.lastCommit.height);
   }
 
+  /** CheckTx runs as if in the next block, timed like the last one (as the SDK's check state). */
   private nextHeader(lastHeight: bigint): BlockHeader {
-    return { chainId: this.chainId, height: lastHeight + 1n, timeNs: 0n };
+    return { chainId: this.chainId, height: lastHeight + 1n, timeNs: this.lastBlockTimeNs };
   }
 
   /**

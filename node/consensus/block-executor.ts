@@ -1,7 +1,7 @@
 // Executes a decided block: FinalizeBlock, one atomic batch with the block, its commit, results
 // and tx index entries, then the app's Commit and the mempool update. CometBFT's order: if the
 // process dies between the batch and the app's commit, the handshake replays the block.
-import type { ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
+import { ExecTxResult, type ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
 import type { Commit } from "cosmjs-types/tendermint/types/types";
 import type { Application } from "../app/application.js";
 import type { Logger } from "../logger.js";
@@ -9,7 +9,7 @@ import type { Mempool } from "../mempool/mempool.js";
 import type { NodeMetrics } from "../metrics.js";
 import type { CommittedBlockEvent } from "../rpc/backend.js";
 import type { BlockStore, StoredBlock } from "../store/block-store.js";
-import type { Db } from "../store/db.js";
+import type { BatchOps, Db } from "../store/db.js";
 import type { TxIndex } from "../store/tx-index.js";
 import { timestampToNanos } from "./block-builder.js";
 
@@ -63,12 +63,28 @@ export class BlockExecutor {
     const results = this.finalize(stored);
     const height = stored.block.header!.height;
     const txs = stored.block.data?.txs ?? [];
-    const indexed = txs.map((tx, index) => ({ tx, index, result: results.txResults[index]! }));
-    const ops = [
-      ...blockStore.saveOps(stored, blockBytes, seenCommit, results),
-      ...txIndex.indexOps(height, indexed),
-    ];
-    await db.batch(ops);
+    // Each tx result is stored twice (block results, tx index): encode it once for both.
+    const resultBytes = results.txResults.map((r) => ExecTxResult.encode(r).finish());
+    // One atomic batch, as before, filled tx by tx: a chained batch copies each entry into LevelDB's
+    // write batch at once, so a big block's index entries do not all stay alive on the JS heap
+    // until the write (same entries, same order as one array batch of the same ops).
+    const batch = db.batch();
+    try {
+      putAll(batch, blockStore.saveOps(stored, blockBytes, seenCommit, results, resultBytes));
+      for (let index = 0; index < txs.length; index++) {
+        const entry = {
+          tx: txs[index]!,
+          index,
+          result: results.txResults[index]!,
+          resultBytes: resultBytes[index],
+        };
+        putAll(batch, txIndex.indexOps(height, [entry]));
+      }
+    } catch (err) {
+      await batch.close();
+      throw err;
+    }
+    await batch.write();
     blockStore.saved(stored);
     await app.commit();
     if (mempool) {
@@ -90,5 +106,12 @@ export class BlockExecutor {
       }
     }
     return results;
+  }
+}
+
+function putAll(batch: ReturnType<Db["batch"]>, ops: BatchOps): void {
+  for (const op of ops) {
+    if (op.type === "put") batch.put(op.key, op.value);
+    else batch.del(op.key);
   }
 }

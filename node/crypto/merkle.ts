@@ -1,6 +1,6 @@
 // RFC-6962 simple Merkle tree, as CometBFT's crypto/merkle builds it: leaf = sha256(0x00‖item),
 // inner = sha256(0x01‖left‖right), split at the largest power of two below n, empty = sha256("").
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256 } from "./sha256.js";
 
 const LEAF_PREFIX = Uint8Array.of(0);
 const INNER_PREFIX = Uint8Array.of(1);

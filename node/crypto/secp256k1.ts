@@ -1,19 +1,27 @@
 // secp256k1 ECDSA verification for tx signatures, through libsecp256k1 (the npm `secp256k1`
 // native binding): measured ≈20× faster here than a pure-JS verifier, and the tx path's ceiling.
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256 } from "./sha256.js";
 
 const require = createRequire(import.meta.url);
 const native: {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, pub: Uint8Array): boolean;
 } = require("secp256k1");
 
-const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+/** n/2 of secp256k1, big-endian: 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0. */
+const HALF_ORDER = Uint8Array.from(
+  Buffer.from("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0", "hex"),
+);
 
+/** s (bytes 32..63 of r‖s, big-endian) ≤ n/2, compared bytewise. */
 export function isLowS(signature: Uint8Array): boolean {
-  let s = 0n;
-  for (let i = 32; i < 64; i++) s = (s << 8n) | BigInt(signature[i]!);
-  return s <= HALF_ORDER;
+  for (let i = 0; i < 32; i++) {
+    const b = signature[32 + i] ?? 0;
+    const h = HALF_ORDER[i]!;
+    if (b !== h) return b < h;
+  }
+  return true;
 }
 
 /** Verifies a 64-byte r‖s signature over sha256(message). Callers check low-S first. */
@@ -30,6 +38,11 @@ function verifyDigest(pubkey: Uint8Array, digest: Uint8Array, signature: Uint8Ar
   }
 }
 
+/** The cache key of a (pubkey, sha256(sign bytes), signature) triple: sha256 of the three. */
+function signatureId(pubkey: Uint8Array, digest: Uint8Array, signature: Uint8Array): string {
+  return createHash("sha256").update(pubkey).update(signature).update(digest).digest("base64");
+}
+
 /**
  * Remembers (pubkey, sign bytes, signature) triples already verified, so a tx checked at mempool
  * admission is not verified again when its block executes. A pure function's result: safe for
@@ -42,7 +55,7 @@ export class VerifiedSignatures {
 
   verify(pubkey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
     const digest = sha256(message);
-    const id = Buffer.from(sha256(Buffer.concat([pubkey, signature, digest]))).toString("base64");
+    const id = signatureId(pubkey, digest, signature);
     if (this.seen.has(id)) return true;
     if (!verifyDigest(pubkey, digest, signature)) return false;
     this.seen.add(id);

@@ -1,8 +1,9 @@
 // The mempool: admission through the app's checkTx on its check state, size and count limits,
 // FIFO order, and recheck of what is left after every block (as CometBFT's clist mempool).
-import { sha256 } from "@noble/hashes/sha2.js";
+
 import type { Application, CheckTxResult } from "../app/application.js";
 import { SDK, SdkCode } from "../app/errors.js";
+import { sha256 } from "../crypto/sha256.js";
 import { keyToString } from "../store/kv.js";
 
 export interface MempoolOptions {

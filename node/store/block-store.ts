@@ -1,8 +1,10 @@
 // The block store: blocks, their metas and seen commits, and FinalizeBlock results, by height,
 // with a hash → height index. A block and its results are written in one atomic batch before
 // the application commits (CometBFT's order), so a restart can always replay the gap.
-import { ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
+import { BinaryWriter } from "cosmjs-types/binary";
+import { Event, ResponseFinalizeBlock, ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
 import { Block } from "cosmjs-types/tendermint/types/block";
+import { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import { type BlockID, BlockMeta, Commit } from "cosmjs-types/tendermint/types/types";
 import { type BatchOps, type Db, DbPrefix, prefixed, readU64be, u64be } from "./db.js";
 
@@ -42,6 +44,8 @@ export class BlockStore {
     blockBytes: Uint8Array,
     seenCommit: Commit,
     results: ResponseFinalizeBlock,
+    /** ExecTxResult.encode of each tx result, when the caller has them already. */
+    txResultBytes?: readonly Uint8Array[],
   ): BatchOps {
     const { block, blockId } = stored;
     const height = block.header!.height;
@@ -61,7 +65,9 @@ export class BlockStore {
       {
         type: "put",
         key: prefixed(DbPrefix.BlockResults, h),
-        value: ResponseFinalizeBlock.encode(results).finish(),
+        value: txResultBytes
+          ? encodeFinalizeBlock(results, txResultBytes)
+          : ResponseFinalizeBlock.encode(results).finish(),
       },
       { type: "put", key: HEIGHT_KEY, value: h },
     ];
@@ -113,4 +119,26 @@ export class BlockStore {
     const raw = await this.db.get(prefixed(DbPrefix.BlockResults, u64be(height)));
     return raw ? ResponseFinalizeBlock.decode(raw) : undefined;
   }
+}
+
+/**
+ * ResponseFinalizeBlock.encode(results) with the tx results already encoded: each is written as
+ * the same length-delimited field 2 that encoding it in place produces.
+ */
+export function encodeFinalizeBlock(
+  results: ResponseFinalizeBlock,
+  txResultBytes: readonly Uint8Array[],
+): Uint8Array {
+  if (txResultBytes.length !== results.txResults.length) {
+    throw new Error(`${txResultBytes.length} encoded tx results for ${results.txResults.length} txs`);
+  }
+  const w = BinaryWriter.create();
+  for (const v of results.events) Event.encode(v, w.uint32(10).fork()).ldelim();
+  for (const b of txResultBytes) w.uint32(18).bytes(b);
+  for (const v of results.validatorUpdates) ValidatorUpdate.encode(v, w.uint32(26).fork()).ldelim();
+  if (results.consensusParamUpdates !== undefined) {
+    ConsensusParams.encode(results.consensusParamUpdates, w.uint32(34).fork()).ldelim();
+  }
+  if (results.appHash.length !== 0) w.uint32(42).bytes(results.appHash);
+  return w.finish();
 }

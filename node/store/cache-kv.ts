@@ -11,9 +11,15 @@ export class CacheKV implements KVStore {
   constructor(private readonly parent: KVStore) {}
 
   get(key: Bytes): Bytes | undefined {
-    const hit = this.dirty.get(keyToString(key));
+    return this.getKeyed(keyToString(key), key);
+  }
+
+  /** get() with the key's binary string already made: a chain of branches converts it once. */
+  private getKeyed(ks: string, key: Bytes): Bytes | undefined {
+    const hit = this.dirty.get(ks);
     if (hit !== undefined) return hit ?? undefined;
-    return this.parent.get(key);
+    const parent = this.parent;
+    return parent instanceof CacheKV ? parent.getKeyed(ks, key) : parent.get(key);
   }
 
   has(key: Bytes): boolean {
@@ -59,9 +65,15 @@ export class CacheKV implements KVStore {
 
   /** Copies this branch's writes into the parent and clears the branch. */
   write(): void {
-    for (const [k, v] of this.dirty) {
-      if (v === null) this.parent.delete(stringToKey(k));
-      else this.parent.set(stringToKey(k), v);
+    const parent = this.parent;
+    if (parent instanceof CacheKV) {
+      // Same as parent.set / parent.delete, without the key's round trip through bytes.
+      for (const [k, v] of this.dirty) parent.dirty.set(k, v);
+    } else {
+      for (const [k, v] of this.dirty) {
+        if (v === null) parent.delete(stringToKey(k));
+        else parent.set(stringToKey(k), v);
+      }
     }
     this.dirty.clear();
   }

@@ -1,8 +1,9 @@
 // Committed application state: one MerkleTree per module store, held in memory and mirrored in
 // LevelDB. The app hash is the SDK multistore commitment: a simple Merkle tree over
 // (store name → store root) pairs sorted by name, so ICS23 proofs chain store → app hash.
-import { sha256 } from "@noble/hashes/sha2.js";
+
 import { concatBytes, hashFromByteSlices } from "../crypto/merkle.js";
+import { sha256 } from "../crypto/sha256.js";
 import type { CacheKV } from "./cache-kv.js";
 import { type BatchOps, type Db, DbPrefix, prefixed, readU64be, u64be } from "./db.js";
 import { type Bytes, type KVStore, stringToKey } from "./kv.js";

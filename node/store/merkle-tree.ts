@@ -11,8 +11,9 @@
 // Hashes are cached per node and computed lazily: a mutation clears the cache on its root-to-leaf
 // path only (O(depth)); rootHash() then rehashes just the cleared nodes. All walks are iterative, so
 // deep trees (long shared-prefix key chains) cannot overflow the stack.
-import { sha256 } from "@noble/hashes/sha2.js";
+
 import { concatBytes, innerHash, leafHash } from "../crypto/merkle.js";
+import { sha256 } from "../crypto/sha256.js";
 import {
   type CommitmentProof,
   type ExistenceProof,

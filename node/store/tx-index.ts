@@ -3,18 +3,21 @@
 //   0x08 ‖ "type.key" ‖ 0x00 ‖ value ‖ 0x00 ‖ u64be(h) ‖ u32be(i) → sha256(tx)
 // One event entry per attribute with index=true, plus the implicit tx.height, whose value is
 // u64be(height) so that height ranges are key ranges. tx.hash is answered from the 0x07 records.
+import { BinaryWriter } from "cosmjs-types/binary";
 import type { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import { TxResult } from "cosmjs-types/tendermint/abci/types";
 import { toHexUpper, txHash } from "../rpc/encoding.js";
 import { paginate, parseOrderBy } from "../rpc/paging.js";
 import { type Condition, eventMap, matchesEvents, matchValue, type Query } from "../rpc/query.js";
 import { type BatchOps, type Db, DbPrefix, prefixed, readU64be, u32be, u64be } from "./db.js";
-import { type Bytes, keyToString, prefixEnd } from "./kv.js";
+import { type Bytes, keyToString, prefixEnd, utf8Bytes } from "./kv.js";
 
 export interface IndexedTx {
   tx: Bytes;
   index: number;
   result: ExecTxResult;
+  /** ExecTxResult.encode(result), when the caller has it already (the block store needs it too). */
+  resultBytes?: Bytes;
 }
 
 export interface SearchOptions {
@@ -48,8 +51,30 @@ type Pos = string;
 /** Candidates: position → tx hash. */
 type Hits = Map<Pos, Bytes>;
 
+/** TxResult.encode({height, index, tx, result}) around an already encoded result: the same bytes. */
+export function encodeTxResult(height: bigint, index: number, tx: Bytes, resultBytes: Bytes): Bytes {
+  const w = BinaryWriter.create();
+  if (height !== 0n) w.uint32(8).int64(height);
+  if (index !== 0) w.uint32(16).uint32(index);
+  if (tx.length !== 0) w.uint32(26).bytes(tx);
+  return w.uint32(34).bytes(resultBytes).finish();
+}
+
 function keyPrefix(compositeKey: string): Bytes {
   return prefixed(DbPrefix.TxEvent, utf8.encode(compositeKey), SEP);
+}
+
+/** keyPrefix of the few composite keys events use, remembered (bounded): every tx indexes them. */
+const prefixCache = new Map<string, Bytes>();
+
+function eventKeyPrefix(compositeKey: string): Bytes {
+  let prefix = prefixCache.get(compositeKey);
+  if (!prefix) {
+    prefix = keyPrefix(compositeKey);
+    if (prefixCache.size >= 1024) prefixCache.delete(prefixCache.keys().next().value!);
+    prefixCache.set(compositeKey, prefix);
+  }
+  return prefix;
 }
 
 function posOf(height: bigint, index: number): Bytes {
@@ -65,23 +90,40 @@ export class TxIndex implements TxIndexReader {
   /** The puts that index one block's txs; write them in the block's atomic batch. */
   indexOps(height: bigint, txs: readonly IndexedTx[]): BatchOps {
     const ops: BatchOps = [];
-    for (const { tx, index, result } of txs) {
+    const heightValue = u64be(height);
+    for (const { tx, index, result, resultBytes } of txs) {
       const hash = txHash(tx);
       const pos = posOf(height, index);
-      const record = TxResult.encode({ height, index, tx, result }).finish();
+      const record = resultBytes
+        ? encodeTxResult(height, index, tx, resultBytes)
+        : TxResult.encode({ height, index, tx, result }).finish();
       ops.push({ type: "put", key: prefixed(DbPrefix.TxHash, hash), value: record });
-      const seen = new Set<string>();
-      const put = (key: string, value: Bytes) => {
-        const k = prefixed(DbPrefix.TxEvent, utf8.encode(key), SEP, value, SEP, pos);
-        const ks = keyToString(k);
-        if (seen.has(ks)) return;
-        seen.add(ks);
+      const put = (prefix: Bytes, value: Bytes) => {
+        const k = new Uint8Array(prefix.length + value.length + 1 + POS_LEN);
+        k.set(prefix, 0);
+        k.set(value, prefix.length);
+        k[prefix.length + value.length] = 0;
+        k.set(pos, prefix.length + value.length + 1);
         ops.push({ type: "put", key: k, value: hash });
       };
-      put(HEIGHT_KEY, u64be(height));
+      put(eventKeyPrefix(HEIGHT_KEY), heightValue);
       for (const [key, values] of Object.entries(eventMap(result.events, { indexedOnly: true }))) {
         if (key === HEIGHT_KEY || key === HASH_KEY || key.includes("\0")) continue;
-        for (const v of values) put(key, utf8.encode(v));
+        const prefix = eventKeyPrefix(key);
+        if (values.length === 1) {
+          put(prefix, utf8Bytes(values[0]!));
+          continue;
+        }
+        // A composite key holds no 0 byte, so entry keys can repeat only within one key's values:
+        // write each distinct value once.
+        const seen = new Set<string>();
+        for (const v of values) {
+          const bytes = utf8Bytes(v);
+          const ks = keyToString(bytes);
+          if (seen.has(ks)) continue;
+          seen.add(ks);
+          put(prefix, bytes);
+        }
       }
     }
     return ops;

@@ -1,11 +1,12 @@
 // CometBFT v0.38 block-level hashes: data_hash (types/tx.go), last_results_hash (types/results.go),
 // consensus_hash (types/params.go), last_commit_hash (types/block.go Commit.Hash), evidence_hash
 // (types/evidence.go) and the BlockID of a block (header hash + part set header of its proto bytes).
-import { sha256 } from "@noble/hashes/sha2.js";
+
 import type { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import { Block } from "cosmjs-types/tendermint/types/block";
 import type { BlockID, Commit, CommitSig } from "cosmjs-types/tendermint/types/types";
 import { hashFromByteSlices } from "../crypto/merkle.js";
+import { sha256 } from "../crypto/sha256.js";
 import { headerHash } from "./header.js";
 import { makePartSet, type PartSet } from "./part-set.js";
 import { ProtoWriter } from "./proto-writer.js";
