@@ -34,8 +34,10 @@ export function registerGenesisCommands(program: Command): void {
     const coins = parseCoinsString(coinsText);
     const path = homePaths(home).genesis;
     const doc = JSON.parse(await readFile(path, "utf8")) as GenesisDocJson;
-    const auth = (doc.app_state.auth ??= {}) as { accounts?: AuthAccountJson[] };
-    const bank = (doc.app_state.bank ??= {}) as { balances?: BalanceJson[] };
+    doc.app_state.auth ??= {};
+    doc.app_state.bank ??= {};
+    const auth = doc.app_state.auth as { accounts?: AuthAccountJson[] };
+    const bank = doc.app_state.bank as { balances?: BalanceJson[] };
     auth.accounts ??= [];
     bank.balances ??= [];
     if (
