@@ -6,7 +6,7 @@ import { formatAddress, moduleAddress } from "../../node/app/address.js";
 import { type Amount, coinsToString } from "../../node/app/coins.js";
 import type { Context } from "../../node/app/context.js";
 import { SdkCode, sdkError } from "../../node/app/errors.js";
-import { prefixEnd } from "../../node/store/kv.js";
+import { prefixEnd, utf8Bytes } from "../../node/store/kv.js";
 import * as keys from "./keys.js";
 
 /** What bank needs from auth (the SDK's expected_keepers.go). */
@@ -50,7 +50,7 @@ export class BankKeeper {
   private setBalance(ctx: Context, address: Uint8Array, denom: string, amount: bigint): void {
     const key = keys.balanceKey(address, denom);
     if (amount === 0n) this.store(ctx).delete(key);
-    else this.store(ctx).set(key, utf8.encode(amount.toString()));
+    else this.store(ctx).set(key, utf8Bytes(amount.toString()));
   }
 
   /** Moves coins; fails with SDK code 5 without partial effects (callers run in a branch). */
@@ -95,6 +95,11 @@ export class BankKeeper {
       }
       throw err;
     }
+  }
+
+  /** Refuses MsgSend / MsgMultiSend to a module account (e.g. an escrow that must hold bonds only). */
+  blockRecipient(address: Uint8Array): void {
+    this.blocked.add(formatAddress(address));
   }
 
   isBlockedRecipient(address: string): boolean {

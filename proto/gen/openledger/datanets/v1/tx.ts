@@ -6,17 +6,37 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import {
+  ContributionStatus,
+  contributionStatusFromJSON,
+  contributionStatusToJSON,
+  DataType,
+  dataTypeFromJSON,
+  dataTypeToJSON,
+  ReviewDecision,
+  reviewDecisionFromJSON,
+  reviewDecisionToJSON,
+} from "./types.js";
 
 export const protobufPackage = "openledger.datanets.v1";
 
 export const protobufFileName = "openledger/datanets/v1/tx.proto";
 
-/** MsgCreateDatanet registers a new datanet owned by its creator. */
+/** MsgCreateDatanet registers a new datanet owned by its signer. */
 export interface MsgCreateDatanet {
-  creator: string;
+  owner: string;
   name: string;
+  summary: string;
   description: string;
+  tags: string[];
   domain: string;
+  dataType: DataType;
+  permissioned: boolean;
+  needsApproval: boolean;
+  /** Amount of params.bond_denom escrowed per contribution (decimal string; empty means "0"). */
+  contributionBond: string;
+  curators: string[];
+  allowedContributors: string[];
 }
 
 /** MsgCreateDatanetResponse returns the id given to the new datanet. */
@@ -24,23 +44,143 @@ export interface MsgCreateDatanetResponse {
   datanetId: bigint;
 }
 
+/**
+ * MsgUpdateDatanet replaces the fields named in `fields` ("summary", "description", "tags",
+ * "curators", "allowed_contributors"). Signer: the owner or a curator; "curators" owner only.
+ */
+export interface MsgUpdateDatanet {
+  signer: string;
+  datanetId: bigint;
+  fields: string[];
+  summary: string;
+  description: string;
+  tags: string[];
+  curators: string[];
+  allowedContributors: string[];
+}
+
+export interface MsgUpdateDatanetResponse {
+}
+
+/**
+ * MsgContribute submits content: inline UTF-8 text, or the sha256, size and media type of content
+ * delivered through the content store. The datanet's bond is escrowed.
+ */
+export interface MsgContribute {
+  contributor: string;
+  datanetId: bigint;
+  /** UTF-8 text (text datanets only), at most params.max_inline_bytes. */
+  inlineContent: Uint8Array;
+  /** sha256 of the content; required without inline content, checked against it otherwise. */
+  contentHash: Uint8Array;
+  /** Size in bytes; required without inline content, checked against it otherwise (0: not given). */
+  size: bigint;
+  /** e.g. "text/plain" (the default for inline content), "application/pdf", "image/png". */
+  mediaType: string;
+  /** e.g. an SPDX license expression: "CC-BY-4.0". */
+  license: string;
+  metadata: string;
+}
+
+export interface MsgContributeResponse {
+  contributionId: bigint;
+  contentHash: Uint8Array;
+  status: ContributionStatus;
+}
+
+/** MsgReviewContribution approves or rejects a pending contribution. Signer: owner or curator. */
+export interface MsgReviewContribution {
+  curator: string;
+  contributionId: bigint;
+  decision: ReviewDecision;
+  /** 0-100. */
+  score: number;
+  reason: string;
+}
+
+export interface MsgReviewContributionResponse {
+}
+
+/** MsgWithdrawContribution takes back a pending contribution; its bond is returned. */
+export interface MsgWithdrawContribution {
+  contributor: string;
+  contributionId: bigint;
+}
+
+export interface MsgWithdrawContributionResponse {
+  /** The returned bond, e.g. "100uopen" (empty when the bond was 0). */
+  refunded: string;
+}
+
+/**
+ * MsgFlagContribution marks an approved contribution harmful: its bond is slashed to the fee
+ * collector and it leaves the datanet from the next version. Signer: owner or curator.
+ */
+export interface MsgFlagContribution {
+  curator: string;
+  contributionId: bigint;
+  reason: string;
+}
+
+export interface MsgFlagContributionResponse {
+  /** The slashed bond, e.g. "100uopen" (empty when the bond was 0). */
+  slashed: string;
+}
+
 function createBaseMsgCreateDatanet(): MsgCreateDatanet {
-  return { creator: "", name: "", description: "", domain: "" };
+  return {
+    owner: "",
+    name: "",
+    summary: "",
+    description: "",
+    tags: [],
+    domain: "",
+    dataType: 0,
+    permissioned: false,
+    needsApproval: false,
+    contributionBond: "",
+    curators: [],
+    allowedContributors: [],
+  };
 }
 
 export const MsgCreateDatanet: MessageFns<MsgCreateDatanet> = {
   encode(message: MsgCreateDatanet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.creator !== "") {
-      writer.uint32(10).string(message.creator);
+    if (message.owner !== "") {
+      writer.uint32(10).string(message.owner);
     }
     if (message.name !== "") {
       writer.uint32(18).string(message.name);
     }
+    if (message.summary !== "") {
+      writer.uint32(26).string(message.summary);
+    }
     if (message.description !== "") {
-      writer.uint32(26).string(message.description);
+      writer.uint32(34).string(message.description);
+    }
+    for (const v of message.tags) {
+      writer.uint32(42).string(v!);
     }
     if (message.domain !== "") {
-      writer.uint32(34).string(message.domain);
+      writer.uint32(50).string(message.domain);
+    }
+    if (message.dataType !== 0) {
+      writer.uint32(56).int32(message.dataType);
+    }
+    if (message.permissioned !== false) {
+      writer.uint32(64).bool(message.permissioned);
+    }
+    if (message.needsApproval !== false) {
+      writer.uint32(72).bool(message.needsApproval);
+    }
+    if (message.contributionBond !== "") {
+      writer.uint32(82).string(message.contributionBond);
+    }
+    for (const v of message.curators) {
+      writer.uint32(90).string(v!);
+    }
+    for (const v of message.allowedContributors) {
+      writer.uint32(98).string(v!);
     }
     return writer;
   },
@@ -63,7 +203,7 @@ export const MsgCreateDatanet: MessageFns<MsgCreateDatanet> = {
               break;
             }
 
-            message.creator = reader.string();
+            message.owner = reader.string();
             continue;
           }
           case 2: {
@@ -79,7 +219,7 @@ export const MsgCreateDatanet: MessageFns<MsgCreateDatanet> = {
               break;
             }
 
-            message.description = reader.string();
+            message.summary = reader.string();
             continue;
           }
           case 4: {
@@ -87,7 +227,71 @@ export const MsgCreateDatanet: MessageFns<MsgCreateDatanet> = {
               break;
             }
 
+            message.description = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
             message.domain = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.dataType = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.permissioned = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.needsApproval = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.contributionBond = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.curators.push(reader.string());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.allowedContributors.push(reader.string());
             continue;
           }
         }
@@ -104,26 +308,76 @@ export const MsgCreateDatanet: MessageFns<MsgCreateDatanet> = {
 
   fromJSON(object: any): MsgCreateDatanet {
     return {
-      creator: isSet(object.creator) ? globalThis.String(object.creator) : "",
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
       description: isSet(object.description) ? globalThis.String(object.description) : "",
+      tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
       domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      dataType: isSet(object.dataType)
+        ? dataTypeFromJSON(object.dataType)
+        : isSet(object.data_type)
+        ? dataTypeFromJSON(object.data_type)
+        : 0,
+      permissioned: isSet(object.permissioned) ? globalThis.Boolean(object.permissioned) : false,
+      needsApproval: isSet(object.needsApproval)
+        ? globalThis.Boolean(object.needsApproval)
+        : isSet(object.needs_approval)
+        ? globalThis.Boolean(object.needs_approval)
+        : false,
+      contributionBond: isSet(object.contributionBond)
+        ? globalThis.String(object.contributionBond)
+        : isSet(object.contribution_bond)
+        ? globalThis.String(object.contribution_bond)
+        : "",
+      curators: globalThis.Array.isArray(object?.curators)
+        ? object.curators.map((e: any) => globalThis.String(e))
+        : [],
+      allowedContributors: globalThis.Array.isArray(object?.allowedContributors)
+        ? object.allowedContributors.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.allowed_contributors)
+        ? object.allowed_contributors.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
   toJSON(message: MsgCreateDatanet): unknown {
     const obj: any = {};
-    if (message.creator !== "") {
-      obj.creator = message.creator;
+    if (message.owner !== "") {
+      obj.owner = message.owner;
     }
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
     if (message.description !== "") {
       obj.description = message.description;
     }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
     if (message.domain !== "") {
       obj.domain = message.domain;
+    }
+    if (message.dataType !== 0) {
+      obj.dataType = dataTypeToJSON(message.dataType);
+    }
+    if (message.permissioned !== false) {
+      obj.permissioned = message.permissioned;
+    }
+    if (message.needsApproval !== false) {
+      obj.needsApproval = message.needsApproval;
+    }
+    if (message.contributionBond !== "") {
+      obj.contributionBond = message.contributionBond;
+    }
+    if (message.curators?.length) {
+      obj.curators = message.curators;
+    }
+    if (message.allowedContributors?.length) {
+      obj.allowedContributors = message.allowedContributors;
     }
     return obj;
   },
@@ -133,10 +387,18 @@ export const MsgCreateDatanet: MessageFns<MsgCreateDatanet> = {
   },
   fromPartial<I extends Exact<DeepPartial<MsgCreateDatanet>, I>>(object: I): MsgCreateDatanet {
     const message = createBaseMsgCreateDatanet();
-    message.creator = object.creator ?? "";
+    message.owner = object.owner ?? "";
     message.name = object.name ?? "";
+    message.summary = object.summary ?? "";
     message.description = object.description ?? "";
+    message.tags = object.tags?.map((e) => e) || [];
     message.domain = object.domain ?? "";
+    message.dataType = object.dataType ?? 0;
+    message.permissioned = object.permissioned ?? false;
+    message.needsApproval = object.needsApproval ?? false;
+    message.contributionBond = object.contributionBond ?? "";
+    message.curators = object.curators?.map((e) => e) || [];
+    message.allowedContributors = object.allowedContributors?.map((e) => e) || [];
     return message;
   },
 };
@@ -216,6 +478,1144 @@ export const MsgCreateDatanetResponse: MessageFns<MsgCreateDatanetResponse> = {
     return message;
   },
 };
+
+function createBaseMsgUpdateDatanet(): MsgUpdateDatanet {
+  return {
+    signer: "",
+    datanetId: 0n,
+    fields: [],
+    summary: "",
+    description: "",
+    tags: [],
+    curators: [],
+    allowedContributors: [],
+  };
+}
+
+export const MsgUpdateDatanet: MessageFns<MsgUpdateDatanet> = {
+  encode(message: MsgUpdateDatanet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.signer !== "") {
+      writer.uint32(10).string(message.signer);
+    }
+    if (message.datanetId !== 0n) {
+      if (BigInt.asUintN(64, message.datanetId) !== message.datanetId) {
+        throw new globalThis.Error("value provided for field message.datanetId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.datanetId);
+    }
+    for (const v of message.fields) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.summary !== "") {
+      writer.uint32(34).string(message.summary);
+    }
+    if (message.description !== "") {
+      writer.uint32(42).string(message.description);
+    }
+    for (const v of message.tags) {
+      writer.uint32(50).string(v!);
+    }
+    for (const v of message.curators) {
+      writer.uint32(58).string(v!);
+    }
+    for (const v of message.allowedContributors) {
+      writer.uint32(66).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgUpdateDatanet {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgUpdateDatanet();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.signer = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.datanetId = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fields.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.curators.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.allowedContributors.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgUpdateDatanet {
+    return {
+      signer: isSet(object.signer) ? globalThis.String(object.signer) : "",
+      datanetId: isSet(object.datanetId)
+        ? BigInt(object.datanetId)
+        : isSet(object.datanet_id)
+        ? BigInt(object.datanet_id)
+        : 0n,
+      fields: globalThis.Array.isArray(object?.fields) ? object.fields.map((e: any) => globalThis.String(e)) : [],
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      curators: globalThis.Array.isArray(object?.curators) ? object.curators.map((e: any) => globalThis.String(e)) : [],
+      allowedContributors: globalThis.Array.isArray(object?.allowedContributors)
+        ? object.allowedContributors.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.allowed_contributors)
+        ? object.allowed_contributors.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: MsgUpdateDatanet): unknown {
+    const obj: any = {};
+    if (message.signer !== "") {
+      obj.signer = message.signer;
+    }
+    if (message.datanetId !== 0n) {
+      obj.datanetId = message.datanetId.toString();
+    }
+    if (message.fields?.length) {
+      obj.fields = message.fields;
+    }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.curators?.length) {
+      obj.curators = message.curators;
+    }
+    if (message.allowedContributors?.length) {
+      obj.allowedContributors = message.allowedContributors;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgUpdateDatanet>, I>>(base?: I): MsgUpdateDatanet {
+    return MsgUpdateDatanet.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgUpdateDatanet>, I>>(object: I): MsgUpdateDatanet {
+    const message = createBaseMsgUpdateDatanet();
+    message.signer = object.signer ?? "";
+    message.datanetId = (object.datanetId !== undefined && object.datanetId !== null) ? BigInt(object.datanetId) : 0n;
+    message.fields = object.fields?.map((e) => e) || [];
+    message.summary = object.summary ?? "";
+    message.description = object.description ?? "";
+    message.tags = object.tags?.map((e) => e) || [];
+    message.curators = object.curators?.map((e) => e) || [];
+    message.allowedContributors = object.allowedContributors?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseMsgUpdateDatanetResponse(): MsgUpdateDatanetResponse {
+  return {};
+}
+
+export const MsgUpdateDatanetResponse: MessageFns<MsgUpdateDatanetResponse> = {
+  encode(_: MsgUpdateDatanetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgUpdateDatanetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgUpdateDatanetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgUpdateDatanetResponse {
+    return {};
+  },
+
+  toJSON(_: MsgUpdateDatanetResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgUpdateDatanetResponse>, I>>(base?: I): MsgUpdateDatanetResponse {
+    return MsgUpdateDatanetResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgUpdateDatanetResponse>, I>>(_: I): MsgUpdateDatanetResponse {
+    const message = createBaseMsgUpdateDatanetResponse();
+    return message;
+  },
+};
+
+function createBaseMsgContribute(): MsgContribute {
+  return {
+    contributor: "",
+    datanetId: 0n,
+    inlineContent: new Uint8Array(0),
+    contentHash: new Uint8Array(0),
+    size: 0n,
+    mediaType: "",
+    license: "",
+    metadata: "",
+  };
+}
+
+export const MsgContribute: MessageFns<MsgContribute> = {
+  encode(message: MsgContribute, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contributor !== "") {
+      writer.uint32(10).string(message.contributor);
+    }
+    if (message.datanetId !== 0n) {
+      if (BigInt.asUintN(64, message.datanetId) !== message.datanetId) {
+        throw new globalThis.Error("value provided for field message.datanetId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.datanetId);
+    }
+    if (message.inlineContent.length !== 0) {
+      writer.uint32(26).bytes(message.inlineContent);
+    }
+    if (message.contentHash.length !== 0) {
+      writer.uint32(34).bytes(message.contentHash);
+    }
+    if (message.size !== 0n) {
+      if (BigInt.asUintN(64, message.size) !== message.size) {
+        throw new globalThis.Error("value provided for field message.size of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.size);
+    }
+    if (message.mediaType !== "") {
+      writer.uint32(50).string(message.mediaType);
+    }
+    if (message.license !== "") {
+      writer.uint32(58).string(message.license);
+    }
+    if (message.metadata !== "") {
+      writer.uint32(66).string(message.metadata);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgContribute {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgContribute();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contributor = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.datanetId = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.inlineContent = reader.bytes();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.contentHash = reader.bytes();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.size = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.mediaType = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.license = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.metadata = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgContribute {
+    return {
+      contributor: isSet(object.contributor) ? globalThis.String(object.contributor) : "",
+      datanetId: isSet(object.datanetId)
+        ? BigInt(object.datanetId)
+        : isSet(object.datanet_id)
+        ? BigInt(object.datanet_id)
+        : 0n,
+      inlineContent: isSet(object.inlineContent)
+        ? bytesFromBase64(object.inlineContent)
+        : isSet(object.inline_content)
+        ? bytesFromBase64(object.inline_content)
+        : new Uint8Array(0),
+      contentHash: isSet(object.contentHash)
+        ? bytesFromBase64(object.contentHash)
+        : isSet(object.content_hash)
+        ? bytesFromBase64(object.content_hash)
+        : new Uint8Array(0),
+      size: isSet(object.size) ? BigInt(object.size) : 0n,
+      mediaType: isSet(object.mediaType)
+        ? globalThis.String(object.mediaType)
+        : isSet(object.media_type)
+        ? globalThis.String(object.media_type)
+        : "",
+      license: isSet(object.license) ? globalThis.String(object.license) : "",
+      metadata: isSet(object.metadata) ? globalThis.String(object.metadata) : "",
+    };
+  },
+
+  toJSON(message: MsgContribute): unknown {
+    const obj: any = {};
+    if (message.contributor !== "") {
+      obj.contributor = message.contributor;
+    }
+    if (message.datanetId !== 0n) {
+      obj.datanetId = message.datanetId.toString();
+    }
+    if (message.inlineContent.length !== 0) {
+      obj.inlineContent = base64FromBytes(message.inlineContent);
+    }
+    if (message.contentHash.length !== 0) {
+      obj.contentHash = base64FromBytes(message.contentHash);
+    }
+    if (message.size !== 0n) {
+      obj.size = message.size.toString();
+    }
+    if (message.mediaType !== "") {
+      obj.mediaType = message.mediaType;
+    }
+    if (message.license !== "") {
+      obj.license = message.license;
+    }
+    if (message.metadata !== "") {
+      obj.metadata = message.metadata;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgContribute>, I>>(base?: I): MsgContribute {
+    return MsgContribute.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgContribute>, I>>(object: I): MsgContribute {
+    const message = createBaseMsgContribute();
+    message.contributor = object.contributor ?? "";
+    message.datanetId = (object.datanetId !== undefined && object.datanetId !== null) ? BigInt(object.datanetId) : 0n;
+    message.inlineContent = object.inlineContent ?? new Uint8Array(0);
+    message.contentHash = object.contentHash ?? new Uint8Array(0);
+    message.size = (object.size !== undefined && object.size !== null) ? BigInt(object.size) : 0n;
+    message.mediaType = object.mediaType ?? "";
+    message.license = object.license ?? "";
+    message.metadata = object.metadata ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgContributeResponse(): MsgContributeResponse {
+  return { contributionId: 0n, contentHash: new Uint8Array(0), status: 0 };
+}
+
+export const MsgContributeResponse: MessageFns<MsgContributeResponse> = {
+  encode(message: MsgContributeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contributionId !== 0n) {
+      if (BigInt.asUintN(64, message.contributionId) !== message.contributionId) {
+        throw new globalThis.Error("value provided for field message.contributionId of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.contributionId);
+    }
+    if (message.contentHash.length !== 0) {
+      writer.uint32(18).bytes(message.contentHash);
+    }
+    if (message.status !== 0) {
+      writer.uint32(24).int32(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgContributeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgContributeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.contributionId = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contentHash = reader.bytes();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgContributeResponse {
+    return {
+      contributionId: isSet(object.contributionId)
+        ? BigInt(object.contributionId)
+        : isSet(object.contribution_id)
+        ? BigInt(object.contribution_id)
+        : 0n,
+      contentHash: isSet(object.contentHash)
+        ? bytesFromBase64(object.contentHash)
+        : isSet(object.content_hash)
+        ? bytesFromBase64(object.content_hash)
+        : new Uint8Array(0),
+      status: isSet(object.status) ? contributionStatusFromJSON(object.status) : 0,
+    };
+  },
+
+  toJSON(message: MsgContributeResponse): unknown {
+    const obj: any = {};
+    if (message.contributionId !== 0n) {
+      obj.contributionId = message.contributionId.toString();
+    }
+    if (message.contentHash.length !== 0) {
+      obj.contentHash = base64FromBytes(message.contentHash);
+    }
+    if (message.status !== 0) {
+      obj.status = contributionStatusToJSON(message.status);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgContributeResponse>, I>>(base?: I): MsgContributeResponse {
+    return MsgContributeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgContributeResponse>, I>>(object: I): MsgContributeResponse {
+    const message = createBaseMsgContributeResponse();
+    message.contributionId = (object.contributionId !== undefined && object.contributionId !== null)
+      ? BigInt(object.contributionId)
+      : 0n;
+    message.contentHash = object.contentHash ?? new Uint8Array(0);
+    message.status = object.status ?? 0;
+    return message;
+  },
+};
+
+function createBaseMsgReviewContribution(): MsgReviewContribution {
+  return { curator: "", contributionId: 0n, decision: 0, score: 0, reason: "" };
+}
+
+export const MsgReviewContribution: MessageFns<MsgReviewContribution> = {
+  encode(message: MsgReviewContribution, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.curator !== "") {
+      writer.uint32(10).string(message.curator);
+    }
+    if (message.contributionId !== 0n) {
+      if (BigInt.asUintN(64, message.contributionId) !== message.contributionId) {
+        throw new globalThis.Error("value provided for field message.contributionId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.contributionId);
+    }
+    if (message.decision !== 0) {
+      writer.uint32(24).int32(message.decision);
+    }
+    if (message.score !== 0) {
+      writer.uint32(32).uint32(message.score);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgReviewContribution {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgReviewContribution();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.curator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.contributionId = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.decision = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.score = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgReviewContribution {
+    return {
+      curator: isSet(object.curator) ? globalThis.String(object.curator) : "",
+      contributionId: isSet(object.contributionId)
+        ? BigInt(object.contributionId)
+        : isSet(object.contribution_id)
+        ? BigInt(object.contribution_id)
+        : 0n,
+      decision: isSet(object.decision) ? reviewDecisionFromJSON(object.decision) : 0,
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: MsgReviewContribution): unknown {
+    const obj: any = {};
+    if (message.curator !== "") {
+      obj.curator = message.curator;
+    }
+    if (message.contributionId !== 0n) {
+      obj.contributionId = message.contributionId.toString();
+    }
+    if (message.decision !== 0) {
+      obj.decision = reviewDecisionToJSON(message.decision);
+    }
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgReviewContribution>, I>>(base?: I): MsgReviewContribution {
+    return MsgReviewContribution.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgReviewContribution>, I>>(object: I): MsgReviewContribution {
+    const message = createBaseMsgReviewContribution();
+    message.curator = object.curator ?? "";
+    message.contributionId = (object.contributionId !== undefined && object.contributionId !== null)
+      ? BigInt(object.contributionId)
+      : 0n;
+    message.decision = object.decision ?? 0;
+    message.score = object.score ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgReviewContributionResponse(): MsgReviewContributionResponse {
+  return {};
+}
+
+export const MsgReviewContributionResponse: MessageFns<MsgReviewContributionResponse> = {
+  encode(_: MsgReviewContributionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgReviewContributionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgReviewContributionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgReviewContributionResponse {
+    return {};
+  },
+
+  toJSON(_: MsgReviewContributionResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgReviewContributionResponse>, I>>(base?: I): MsgReviewContributionResponse {
+    return MsgReviewContributionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgReviewContributionResponse>, I>>(_: I): MsgReviewContributionResponse {
+    const message = createBaseMsgReviewContributionResponse();
+    return message;
+  },
+};
+
+function createBaseMsgWithdrawContribution(): MsgWithdrawContribution {
+  return { contributor: "", contributionId: 0n };
+}
+
+export const MsgWithdrawContribution: MessageFns<MsgWithdrawContribution> = {
+  encode(message: MsgWithdrawContribution, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contributor !== "") {
+      writer.uint32(10).string(message.contributor);
+    }
+    if (message.contributionId !== 0n) {
+      if (BigInt.asUintN(64, message.contributionId) !== message.contributionId) {
+        throw new globalThis.Error("value provided for field message.contributionId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.contributionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgWithdrawContribution {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgWithdrawContribution();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contributor = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.contributionId = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgWithdrawContribution {
+    return {
+      contributor: isSet(object.contributor) ? globalThis.String(object.contributor) : "",
+      contributionId: isSet(object.contributionId)
+        ? BigInt(object.contributionId)
+        : isSet(object.contribution_id)
+        ? BigInt(object.contribution_id)
+        : 0n,
+    };
+  },
+
+  toJSON(message: MsgWithdrawContribution): unknown {
+    const obj: any = {};
+    if (message.contributor !== "") {
+      obj.contributor = message.contributor;
+    }
+    if (message.contributionId !== 0n) {
+      obj.contributionId = message.contributionId.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgWithdrawContribution>, I>>(base?: I): MsgWithdrawContribution {
+    return MsgWithdrawContribution.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgWithdrawContribution>, I>>(object: I): MsgWithdrawContribution {
+    const message = createBaseMsgWithdrawContribution();
+    message.contributor = object.contributor ?? "";
+    message.contributionId = (object.contributionId !== undefined && object.contributionId !== null)
+      ? BigInt(object.contributionId)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseMsgWithdrawContributionResponse(): MsgWithdrawContributionResponse {
+  return { refunded: "" };
+}
+
+export const MsgWithdrawContributionResponse: MessageFns<MsgWithdrawContributionResponse> = {
+  encode(message: MsgWithdrawContributionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.refunded !== "") {
+      writer.uint32(10).string(message.refunded);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgWithdrawContributionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgWithdrawContributionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.refunded = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgWithdrawContributionResponse {
+    return { refunded: isSet(object.refunded) ? globalThis.String(object.refunded) : "" };
+  },
+
+  toJSON(message: MsgWithdrawContributionResponse): unknown {
+    const obj: any = {};
+    if (message.refunded !== "") {
+      obj.refunded = message.refunded;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgWithdrawContributionResponse>, I>>(base?: I): MsgWithdrawContributionResponse {
+    return MsgWithdrawContributionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgWithdrawContributionResponse>, I>>(
+    object: I,
+  ): MsgWithdrawContributionResponse {
+    const message = createBaseMsgWithdrawContributionResponse();
+    message.refunded = object.refunded ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgFlagContribution(): MsgFlagContribution {
+  return { curator: "", contributionId: 0n, reason: "" };
+}
+
+export const MsgFlagContribution: MessageFns<MsgFlagContribution> = {
+  encode(message: MsgFlagContribution, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.curator !== "") {
+      writer.uint32(10).string(message.curator);
+    }
+    if (message.contributionId !== 0n) {
+      if (BigInt.asUintN(64, message.contributionId) !== message.contributionId) {
+        throw new globalThis.Error("value provided for field message.contributionId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.contributionId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgFlagContribution {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgFlagContribution();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.curator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.contributionId = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgFlagContribution {
+    return {
+      curator: isSet(object.curator) ? globalThis.String(object.curator) : "",
+      contributionId: isSet(object.contributionId)
+        ? BigInt(object.contributionId)
+        : isSet(object.contribution_id)
+        ? BigInt(object.contribution_id)
+        : 0n,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: MsgFlagContribution): unknown {
+    const obj: any = {};
+    if (message.curator !== "") {
+      obj.curator = message.curator;
+    }
+    if (message.contributionId !== 0n) {
+      obj.contributionId = message.contributionId.toString();
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgFlagContribution>, I>>(base?: I): MsgFlagContribution {
+    return MsgFlagContribution.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgFlagContribution>, I>>(object: I): MsgFlagContribution {
+    const message = createBaseMsgFlagContribution();
+    message.curator = object.curator ?? "";
+    message.contributionId = (object.contributionId !== undefined && object.contributionId !== null)
+      ? BigInt(object.contributionId)
+      : 0n;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgFlagContributionResponse(): MsgFlagContributionResponse {
+  return { slashed: "" };
+}
+
+export const MsgFlagContributionResponse: MessageFns<MsgFlagContributionResponse> = {
+  encode(message: MsgFlagContributionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.slashed !== "") {
+      writer.uint32(10).string(message.slashed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgFlagContributionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgFlagContributionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.slashed = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgFlagContributionResponse {
+    return { slashed: isSet(object.slashed) ? globalThis.String(object.slashed) : "" };
+  },
+
+  toJSON(message: MsgFlagContributionResponse): unknown {
+    const obj: any = {};
+    if (message.slashed !== "") {
+      obj.slashed = message.slashed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgFlagContributionResponse>, I>>(base?: I): MsgFlagContributionResponse {
+    return MsgFlagContributionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgFlagContributionResponse>, I>>(object: I): MsgFlagContributionResponse {
+    const message = createBaseMsgFlagContributionResponse();
+    message.slashed = object.slashed ?? "";
+    return message;
+  },
+};
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
