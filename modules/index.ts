@@ -4,19 +4,33 @@ import type { Module } from "../node/app/module.js";
 import { VerifiedSignatures } from "../node/crypto/secp256k1.js";
 import { AuthKeeper, authModule, newAnteHandler } from "./auth/index.js";
 import { BankKeeper, bankModule } from "./bank/index.js";
+import { DatanetsKeeper, datanetsModule } from "./datanets/index.js";
+import { ModelsKeeper, modelsModule } from "./models/index.js";
 
 export interface AppModules {
   modules: Module[];
   ante: AnteHandler;
-  keepers: { auth: AuthKeeper; bank: BankKeeper };
+  keepers: { auth: AuthKeeper; bank: BankKeeper; datanets: DatanetsKeeper; models: ModelsKeeper };
 }
 
-/** Genesis order: auth before bank (bank creates accounts for balances it mints). */
+/**
+ * Genesis order: auth before bank (bank creates accounts for balances it mints), bank before
+ * datanets (datanets checks its escrow's balance), datanets before models (models checks that the
+ * datanet versions it names exist).
+ */
 export function buildModules(): AppModules {
   const auth = new AuthKeeper();
   const bank = new BankKeeper(auth);
-  const modules = [authModule(auth), bankModule(bank)] as Module[];
-  return { modules, ante: newAnteHandler(auth, bank, new VerifiedSignatures()), keepers: { auth, bank } };
+  const datanets = new DatanetsKeeper(bank);
+  const models = new ModelsKeeper(datanets);
+  const modules = [
+    authModule(auth),
+    bankModule(bank),
+    datanetsModule(datanets),
+    modelsModule(models),
+  ] as Module[];
+  const keepers = { auth, bank, datanets, models };
+  return { modules, ante: newAnteHandler(auth, bank, new VerifiedSignatures()), keepers };
 }
 
-export const STORE_NAMES = ["auth", "bank"] as const;
+export const STORE_NAMES = ["auth", "bank", "datanets", "models"] as const;
