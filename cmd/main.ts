@@ -4,8 +4,10 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { addGlobalOptions, type Registrar } from "./cli.js";
 import { registerClientCommands } from "./commands/client.js";
+import { registerDatanetsCommands } from "./commands/datanets.js";
 import { registerGenesisCommands } from "./commands/genesis.js";
 import { registerKeysCommands } from "./commands/keys.js";
+import { registerModelsCommands } from "./commands/models.js";
 import { registerNodeCommands } from "./commands/node.js";
 import { closePrompt } from "./prompt.js";
 
@@ -15,6 +17,8 @@ export const registrars: Registrar[] = [
   registerGenesisCommands,
   registerKeysCommands,
   registerClientCommands,
+  registerDatanetsCommands,
+  registerModelsCommands,
 ];
 
 function version(): string {

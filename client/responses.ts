@@ -1,0 +1,40 @@
+// Reading what a tx answered: its messages' responses (DeliverTxResponse.msgResponses) decoded
+// with this chain's response types, and shortcuts for the ids that new objects were given.
+import type { MsgContributeResponse } from "../proto/gen/openledger/datanets/v1/tx.js";
+import { datanetsTypeUrls, modelsTypeUrls, openledgerResponseTypes } from "./registry.js";
+
+export interface MsgResponses {
+  readonly msgResponses: ReadonlyArray<{ readonly typeUrl: string; readonly value: Uint8Array }>;
+}
+
+/** Every response decoded (unknown types, such as bank's, keep their bytes). */
+export function decodeMsgResponses(result: MsgResponses): Array<{ typeUrl: string; value: unknown }> {
+  return result.msgResponses.map((r) => {
+    const type = openledgerResponseTypes.find(([url]) => url === r.typeUrl)?.[1];
+    return { typeUrl: r.typeUrl, value: type ? type.decode(r.value) : r.value };
+  });
+}
+
+/** The decoded response of the `index`-th message of type `msgTypeUrl` (0: the first). */
+export function msgResponse<T>(result: MsgResponses, msgTypeUrl: string, index = 0): T {
+  const url = `${msgTypeUrl}Response`;
+  const found = decodeMsgResponses(result).filter((r) => r.typeUrl === url)[index];
+  if (!found) throw new Error(`the tx has no ${url} #${index} (did it fail?)`);
+  return found.value as T;
+}
+
+export function createdDatanetId(result: MsgResponses, index = 0): bigint {
+  return msgResponse<{ datanetId: bigint }>(result, datanetsTypeUrls.createDatanet, index).datanetId;
+}
+
+export function contributionResponse(result: MsgResponses, index = 0): MsgContributeResponse {
+  return msgResponse<MsgContributeResponse>(result, datanetsTypeUrls.contribute, index);
+}
+
+export function registeredModelId(result: MsgResponses, index = 0): bigint {
+  return msgResponse<{ modelId: bigint }>(result, modelsTypeUrls.registerModel, index).modelId;
+}
+
+export function registeredAdapterId(result: MsgResponses, index = 0): bigint {
+  return msgResponse<{ adapterId: bigint }>(result, modelsTypeUrls.registerAdapter, index).adapterId;
+}
