@@ -1,7 +1,37 @@
-// Runs the whole suite through mocha (config in .mocharc.json); its reporter prints the
-// "N passed, N failed" line that CI reads. Extra arguments go to mocha (e.g. a spec file).
+// `npm test`: the type-check and the linter count as two checks, then the mocha suite (config in
+// .mocharc.json). Always ends with the line CI reads: "N passed, N failed". Extra arguments go to
+// mocha (e.g. a spec file).
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
-const args = ["mocha", ...process.argv.slice(2)];
-const result = spawnSync("npx", args, { stdio: "inherit" });
-process.exit(result.status ?? 1);
+let passed = 0;
+let failed = 0;
+for (const [name, cmd] of [
+  ["type-check (tsc --noEmit)", ["tsc", "--noEmit"]],
+  ["lint and format (biome check)", ["biome", "check", "."]],
+]) {
+  const ok = spawnSync("npx", cmd, { stdio: "inherit" }).status === 0;
+  process.stdout.write(`${ok ? "✔" : "✘"} ${name}\n`);
+  if (ok) passed++;
+  else failed++;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "openledger-test-"));
+const totalsFile = join(dir, "totals.json");
+const mocha = spawnSync("npx", ["mocha", ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: { ...process.env, OPENLEDGER_TOTALS_FILE: totalsFile },
+});
+if (existsSync(totalsFile)) {
+  const totals = JSON.parse(readFileSync(totalsFile, "utf8"));
+  passed += totals.passes;
+  failed += totals.failures;
+} else {
+  process.stdout.write(`mocha did not finish (exit ${mocha.status ?? mocha.signal})\n`);
+  failed++;
+}
+rmSync(dir, { recursive: true, force: true });
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exit(failed === 0 && mocha.status === 0 ? 0 : 1);
