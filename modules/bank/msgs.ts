@@ -8,7 +8,7 @@ import {
 import { parseAddress } from "../../node/app/address.js";
 import { type Amount, parseCoins } from "../../node/app/coins.js";
 import type { Context } from "../../node/app/context.js";
-import { AbciError, SdkCode, sdkError } from "../../node/app/errors.js";
+import { errorFactory, SdkCode, sdkError } from "../../node/app/errors.js";
 import type { MsgType } from "../../node/app/module.js";
 import type { BankKeeper } from "./keeper.js";
 
@@ -32,11 +32,7 @@ const BANK_DESCRIPTIONS: Record<BankCode, string> = {
   [BankCode.MultipleSenders]: "multiple senders not allowed",
 };
 
-/** A bank error; with a detail its log reads "<detail>: <description>", as the SDK's Wrapf. */
-function bankError(code: BankCode, detail?: string): AbciError {
-  const base = BANK_DESCRIPTIONS[code];
-  return new AbciError("bank", code, detail ? `${detail}: ${base}` : base);
-}
+const bankError = errorFactory("bank", BANK_DESCRIPTIONS);
 
 export function bankMsgs(keeper: BankKeeper): MsgType<unknown>[] {
   const send: MsgType<MsgSend> = {

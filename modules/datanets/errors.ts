@@ -1,6 +1,6 @@
 // The datanets module's error codes (codespace "datanets"), registered as x/bank's are: each code
 // has one fixed description, and a detail reads "<detail>: <description>" as the SDK's Wrapf.
-import { AbciError } from "../../node/app/errors.js";
+import { errorFactory } from "../../node/app/errors.js";
 
 export const CODESPACE = "datanets";
 
@@ -48,10 +48,7 @@ const DESCRIPTIONS: Record<DatanetsCode, string> = {
   [DatanetsCode.InvalidUpdate]: "invalid datanet update",
 };
 
-export function datanetsError(code: DatanetsCode, detail?: string): AbciError {
-  const base = DESCRIPTIONS[code];
-  return new AbciError(CODESPACE, code, detail ? `${detail}: ${base}` : base);
-}
+export const datanetsError = errorFactory(CODESPACE, DESCRIPTIONS);
 
 /** The registry, for documentation and tests: code → description. */
 export function errorRegistry(): [number, string][] {

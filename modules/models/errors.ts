@@ -1,5 +1,5 @@
 // The models module's own error codes (codespace "models"), as an SDK module's errors.go.
-import { AbciError } from "../../node/app/errors.js";
+import { errorFactory } from "../../node/app/errors.js";
 
 export const CODESPACE = "models";
 
@@ -38,7 +38,4 @@ const DESCRIPTIONS: Record<ModelsCode, string> = {
 };
 
 /** A models error; with a detail its log reads "<detail>: <description>", as the SDK's Wrapf. */
-export function modelsError(code: ModelsCode, detail?: string): AbciError {
-  const base = DESCRIPTIONS[code];
-  return new AbciError(CODESPACE, code, detail ? `${detail}: ${base}` : base);
-}
+export const modelsError = errorFactory(CODESPACE, DESCRIPTIONS);

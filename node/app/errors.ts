@@ -93,3 +93,17 @@ export function toAbci(err: unknown): { code: number; codespace: string; log: st
   const message = err instanceof Error ? err.message : String(err);
   return { code: 1, codespace: "undefined", log: `internal error: ${message}` };
 }
+
+/**
+ * A module's error registry, as the SDK's errors.Register: each code has one fixed description,
+ * and an error with a detail logs "<detail>: <description>" (errors.Wrapf).
+ */
+export function errorFactory<C extends number>(
+  codespace: string,
+  descriptions: Record<C, string>,
+): (code: C, detail?: string) => AbciError {
+  return (code, detail) => {
+    const base = descriptions[code];
+    return new AbciError(codespace, code, detail ? `${detail}: ${base}` : base);
+  };
+}
