@@ -332,14 +332,3 @@ export async function rpcCall(
   const text = await res.text();
   return { status: res.status, json: JSON.parse(text) as Record<string, unknown> };
 }
-
-/**
- * cosmjs's ReconnectingSocket schedules a reconnect when disconnect() sets its status to
- * Disconnected, so a "disconnected" WebsocketClient reconnects and, once the node is gone, keeps
- * retrying forever (holding the test process open). Disconnect and stop that loop.
- */
-export function closeWebsocket(client: WebsocketClient): void {
-  const reconnecting = (client as unknown as { socket: { socket: { reconnect(): void } } }).socket;
-  reconnecting.socket.reconnect = () => {};
-  client.disconnect();
-}

@@ -12,16 +12,8 @@ import {
 import { Comet38Client, WebsocketClient } from "@cosmjs/tendermint-rpc";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { MsgMultiSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
-import {
-  CHAIN_ID,
-  closeWebsocket,
-  DENOM,
-  devAccount,
-  MIN_GAS_PRICE,
-  PREFIX,
-  START_BALANCE,
-  useNode,
-} from "./harness.js";
+import { closeWebsocket } from "../support/websocket.js";
+import { CHAIN_ID, DENOM, devAccount, MIN_GAS_PRICE, PREFIX, START_BALANCE, useNode } from "./harness.js";
 import { MSG_MULTI_SEND_URL } from "./txs.js";
 
 async function freshAddress(): Promise<string> {

@@ -4,6 +4,7 @@ import { Comet38Client, WebsocketClient } from "@cosmjs/tendermint-rpc";
 import { sha256 } from "@noble/hashes/sha2.js";
 import WebSocket from "ws";
 import { type RpcServer, startRpcServer } from "../../node/rpc/server.js";
+import { closeWebsocket } from "../support/websocket.js";
 import { makeTx, SENDER, TestBackend } from "./fixture.js";
 
 function firstOf<T>(
@@ -75,7 +76,8 @@ describe("rpc websocket", () => {
   });
 
   it("cosmjs subscribeNewBlock, subscribeNewBlockHeader and subscribeTx receive events", async () => {
-    const client = Comet38Client.create(new WebsocketClient(wsUrl));
+    const ws = new WebsocketClient(wsUrl);
+    const client = Comet38Client.create(ws);
     try {
       const newBlock = firstOf<{ header: { height: number }; txs: Uint8Array[] }>(client.subscribeNewBlock());
       const header = firstOf<{ height: number }>(client.subscribeNewBlockHeader());
@@ -94,7 +96,7 @@ describe("rpc websocket", () => {
       assert.deepEqual(t.hash, sha256(tx));
       assert.equal(t.result.code, 0);
     } finally {
-      client.disconnect();
+      closeWebsocket(ws);
     }
   });
 
