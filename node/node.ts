@@ -9,6 +9,9 @@ import { NodeBackend } from "./backend.js";
 import { BlockExecutor } from "./consensus/block-executor.js";
 import { handshake } from "./consensus/handshake.js";
 import { SingleValidatorProducer } from "./consensus/single-validator.js";
+import { ContentIndexer } from "./content/indexer.js";
+import { ContentService } from "./content/service.js";
+import { ContentStore } from "./content/store.js";
 import { type GenesisDoc, parseGenesisDoc } from "./genesis/genesis-doc.js";
 import type { Logger } from "./logger.js";
 import { Mempool } from "./mempool/mempool.js";
@@ -35,6 +38,7 @@ export class Node {
     private readonly p2p: P2PHost,
     private readonly metricsServer: Server | undefined,
     private readonly logger: Logger,
+    private readonly content: ContentService,
   ) {}
 
   get rpcPort(): number {
@@ -56,7 +60,18 @@ export class Node {
       const txIndex = new TxIndex(db);
       const metrics = new NodeMetrics();
       const mempool = new Mempool(app, opts.mempool);
-      const executor = new BlockExecutor({ app, db, blockStore, txIndex, mempool, metrics, logger });
+      const contentStore = new ContentStore(db, opts.content);
+      const batchHooks = [new ContentIndexer(contentStore, logger)];
+      const executor = new BlockExecutor({
+        app,
+        db,
+        blockStore,
+        txIndex,
+        mempool,
+        metrics,
+        logger,
+        batchHooks,
+      });
       await handshake(app, genesis, blockStore, executor, logger);
       const producer = new SingleValidatorProducer({
         genesis,
@@ -71,6 +86,13 @@ export class Node {
       });
       await producer.init();
       const p2p = await startP2PHost(opts.p2pLaddr, nodeKey);
+      const content = await ContentService.start({
+        store: contentStore,
+        app,
+        blocks: executor,
+        libp2p: p2p.libp2p,
+        logger,
+      });
       const backend = new NodeBackend({
         genesis,
         app,
@@ -92,6 +114,7 @@ export class Node {
         cors: true,
         logger,
         maxBodyBytes: opts.rpcMaxBodyBytes,
+        routes: [content.httpRoute],
       });
       let metricsServer: Server | undefined;
       if (opts.metricsLaddr) {
@@ -108,7 +131,19 @@ export class Node {
         },
         "node started",
       );
-      return new Node(genesis, app, mempool, blockStore, db, producer, rpc, p2p, metricsServer, logger);
+      return new Node(
+        genesis,
+        app,
+        mempool,
+        blockStore,
+        db,
+        producer,
+        rpc,
+        p2p,
+        metricsServer,
+        logger,
+        content,
+      );
     } catch (err) {
       await db.close();
       throw err;
@@ -119,6 +154,7 @@ export class Node {
   async stop(): Promise<void> {
     await this.producer.stop();
     await this.rpc.close();
+    await this.content.stop();
     await this.p2p.stop();
     await new Promise<void>((resolve) =>
       this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve(),

@@ -1,4 +1,5 @@
 // Every node default in one place. The CLI maps flags onto these.
+import { type ContentOptions, DEFAULT_CONTENT_OPTIONS } from "./content/store.js";
 import { DEFAULT_MEMPOOL_OPTIONS, type MempoolOptions } from "./mempool/mempool.js";
 
 export interface NodeOptions {
@@ -17,6 +18,8 @@ export interface NodeOptions {
   mempool: MempoolOptions;
   /** Largest JSON-RPC request body. */
   rpcMaxBodyBytes: number;
+  /** Content store (node/content/): size cap of content pushed, fetched or committed inline. */
+  content?: ContentOptions;
 }
 
 export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, "home"> = {
@@ -28,6 +31,7 @@ export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, "home"> = {
   logFormat: "json",
   mempool: { ...DEFAULT_MEMPOOL_OPTIONS, maxTxBytes: 256 * 1024 },
   rpcMaxBodyBytes: 4 * 1024 * 1024,
+  content: DEFAULT_CONTENT_OPTIONS,
 };
 
 /** Paths inside a node home, as CometBFT lays them out. */

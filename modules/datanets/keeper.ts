@@ -137,6 +137,7 @@ export class DatanetsKeeper implements DatanetsReader {
     store.set(concat(keys.byDatanetPrefix(c.datanetId), idKey), keys.PRESENT);
     store.set(concat(keys.byStatusPrefix(c.datanetId, c.status), idKey), c.contentHash);
     store.set(concat(keys.byContributorPrefix(address(c.contributor)), idKey), keys.PRESENT);
+    store.set(concat(keys.byContentPrefix(c.contentHash), idKey), keys.PRESENT);
     if (c.status !== ContributionStatus.CONTRIBUTION_STATUS_WITHDRAWN)
       store.set(keys.contentHashKey(c.datanetId, c.contentHash), idKey);
   }

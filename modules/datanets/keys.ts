@@ -18,6 +18,7 @@ export const BY_DATANET_PREFIX = Uint8Array.of(0x22);
 export const BY_STATUS_PREFIX = Uint8Array.of(0x23);
 export const BY_CONTRIBUTOR_PREFIX = Uint8Array.of(0x24);
 export const CONTENT_HASH_PREFIX = Uint8Array.of(0x25);
+export const BY_CONTENT_PREFIX = Uint8Array.of(0x26);
 export const VERSION_PREFIX = Uint8Array.of(0x30);
 export const CHANGED_PREFIX = Uint8Array.of(0x31);
 export const STATS_PREFIX = Uint8Array.of(0x40);
@@ -66,6 +67,9 @@ export const byContributorPrefix = (address: Uint8Array) =>
 
 export const contentHashKey = (datanetId: bigint, sha256: Uint8Array) =>
   concatBytes(CONTENT_HASH_PREFIX, u64be(datanetId), sha256);
+
+/** Every contribution that declares this content, any status: prefix ‖ contribution id → PRESENT. */
+export const byContentPrefix = (sha256: Uint8Array) => concatBytes(BY_CONTENT_PREFIX, sha256);
 
 export const versionPrefix = (datanetId: bigint) => concatBytes(VERSION_PREFIX, u64be(datanetId));
 

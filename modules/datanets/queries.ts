@@ -9,6 +9,8 @@ import { type KVStore, prefixEnd } from "../../node/store/kv.js";
 import {
   QueryContributionRequest,
   QueryContributionResponse,
+  QueryContributionsByContentHashRequest,
+  QueryContributionsByContentHashResponse,
   QueryContributionsByContributorRequest,
   QueryContributionsByContributorResponse,
   QueryContributionsByDatanetRequest,
@@ -159,6 +161,24 @@ export function datanetsQueries(keeper: DatanetsKeeper): QueryRoute[] {
           contributionAt(ctx),
         );
         return QueryContributionsByContributorResponse.encode({ contributions: items, pagination }).finish();
+      },
+    },
+    {
+      path: `${QUERY_PREFIX}ContributionsByContentHash`,
+      handle(ctx, data) {
+        const req = decode(() => QueryContributionsByContentHashRequest.decode(data));
+        if (req.contentHash.length !== 32)
+          throw sdkError(
+            SdkCode.InvalidRequest,
+            `content_hash is ${req.contentHash.length} bytes, expected 32`,
+          );
+        const { items, pagination } = paginate(
+          keeper.store(ctx),
+          keys.byContentPrefix(req.contentHash),
+          page(req.pagination),
+          contributionAt(ctx),
+        );
+        return QueryContributionsByContentHashResponse.encode({ contributions: items, pagination }).finish();
       },
     },
     {

@@ -13,6 +13,11 @@ import type { BatchOps, Db } from "../store/db.js";
 import type { TxIndex } from "../store/tx-index.js";
 import { timestampToNanos } from "./block-builder.js";
 
+/** Adds records derived from a block's txs to the block's atomic batch (e.g. the content store). */
+export interface BlockBatchHook {
+  blockOps(txs: readonly Uint8Array[], results: readonly ExecTxResult[]): BatchOps;
+}
+
 export interface ExecutorDeps {
   app: Application;
   db: Db;
@@ -21,6 +26,8 @@ export interface ExecutorDeps {
   mempool?: Mempool;
   metrics?: NodeMetrics;
   logger?: Logger;
+  /** Their ops join each block's batch, after the block's own records. */
+  batchHooks?: readonly BlockBatchHook[];
 }
 
 export class BlockExecutor {
@@ -80,6 +87,7 @@ export class BlockExecutor {
         };
         putAll(batch, txIndex.indexOps(height, [entry]));
       }
+      for (const hook of this.deps.batchHooks ?? []) putAll(batch, hook.blockOps(txs, results.txResults));
     } catch (err) {
       await batch.close();
       throw err;

@@ -18,6 +18,12 @@ export interface RpcLogger {
   error: LogFn;
 }
 
+/** An extra HTTP route (e.g. the content store's /content/): it answers every request under prefix. */
+export interface HttpRoute {
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
 export interface RpcServerOptions {
   /** "tcp://host:port"; port 0 picks a free one. */
   laddr: string;
@@ -33,6 +39,8 @@ export interface RpcServerOptions {
   maxWsConnections?: number;
   /** CometBFT's timeout_broadcast_tx_commit (default 10 s). */
   broadcastTxCommitTimeoutMs?: number;
+  /** Routes served before JSON-RPC, by path prefix. */
+  routes?: readonly HttpRoute[];
 }
 
 export interface RpcServer {
@@ -42,7 +50,7 @@ export interface RpcServer {
 
 const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
-  "Access-Control-Allow-Methods": "HEAD, GET, POST, OPTIONS",
+  "Access-Control-Allow-Methods": "HEAD, GET, POST, PUT, OPTIONS",
   "Access-Control-Allow-Headers": "Origin, Accept, Content-Type, X-Requested-With, X-Server-Time",
   "Access-Control-Max-Age": "600",
 };
@@ -95,6 +103,11 @@ export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServer>
     if (req.method === "OPTIONS") {
       res.writeHead(opts.cors ? 204 : 405, { "Content-Length": 0 });
       res.end();
+      return;
+    }
+    const route = opts.routes?.find((r) => url.pathname.startsWith(r.prefix));
+    if (route) {
+      await route.handle(req, res);
       return;
     }
     if (req.method === "POST") {

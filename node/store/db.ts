@@ -22,6 +22,11 @@ export enum DbPrefix {
   TxEvent = 0x08,
   /** Block meta (block id, size, header, tx count) by height: 0x09 ‖ u64be(height) → BlockMeta. */
   BlockMeta = 0x09,
+  /**
+   * Content store (node/content/), by content sha256: 0x0A ‖ 0x00 ‖ sha256 → ContentManifest;
+   * 0x0A ‖ 0x01 ‖ sha256 ‖ u32be(chunk index) → chunk bytes.
+   */
+  Content = 0x0a,
 }
 
 export type Db = Level<Bytes, Bytes>;

@@ -66,6 +66,17 @@ export interface QueryContributionsByDatanetResponse {
   pagination: PageResponse | undefined;
 }
 
+/** Contributions, in any status, that declare this content sha256 (in every datanet), in id order. */
+export interface QueryContributionsByContentHashRequest {
+  contentHash: Uint8Array;
+  pagination: PageRequest | undefined;
+}
+
+export interface QueryContributionsByContentHashResponse {
+  contributions: Contribution[];
+  pagination: PageResponse | undefined;
+}
+
 export interface QueryContributionsByContributorRequest {
   contributor: string;
   pagination: PageRequest | undefined;
@@ -814,6 +825,194 @@ export const QueryContributionsByDatanetResponse: MessageFns<QueryContributionsB
     object: I,
   ): QueryContributionsByDatanetResponse {
     const message = createBaseQueryContributionsByDatanetResponse();
+    message.contributions = object.contributions?.map((e) => Contribution.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryContributionsByContentHashRequest(): QueryContributionsByContentHashRequest {
+  return { contentHash: new Uint8Array(0), pagination: undefined };
+}
+
+export const QueryContributionsByContentHashRequest: MessageFns<QueryContributionsByContentHashRequest> = {
+  encode(message: QueryContributionsByContentHashRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contentHash.length !== 0) {
+      writer.uint32(10).bytes(message.contentHash);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryContributionsByContentHashRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryContributionsByContentHashRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contentHash = reader.bytes();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryContributionsByContentHashRequest {
+    return {
+      contentHash: isSet(object.contentHash)
+        ? bytesFromBase64(object.contentHash)
+        : isSet(object.content_hash)
+        ? bytesFromBase64(object.content_hash)
+        : new Uint8Array(0),
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryContributionsByContentHashRequest): unknown {
+    const obj: any = {};
+    if (message.contentHash.length !== 0) {
+      obj.contentHash = base64FromBytes(message.contentHash);
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryContributionsByContentHashRequest>, I>>(
+    base?: I,
+  ): QueryContributionsByContentHashRequest {
+    return QueryContributionsByContentHashRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryContributionsByContentHashRequest>, I>>(
+    object: I,
+  ): QueryContributionsByContentHashRequest {
+    const message = createBaseQueryContributionsByContentHashRequest();
+    message.contentHash = object.contentHash ?? new Uint8Array(0);
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryContributionsByContentHashResponse(): QueryContributionsByContentHashResponse {
+  return { contributions: [], pagination: undefined };
+}
+
+export const QueryContributionsByContentHashResponse: MessageFns<QueryContributionsByContentHashResponse> = {
+  encode(message: QueryContributionsByContentHashResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.contributions) {
+      Contribution.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryContributionsByContentHashResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryContributionsByContentHashResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contributions.push(Contribution.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryContributionsByContentHashResponse {
+    return {
+      contributions: globalThis.Array.isArray(object?.contributions)
+        ? object.contributions.map((e: any) => Contribution.fromJSON(e))
+        : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryContributionsByContentHashResponse): unknown {
+    const obj: any = {};
+    if (message.contributions?.length) {
+      obj.contributions = message.contributions.map((e) => Contribution.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryContributionsByContentHashResponse>, I>>(
+    base?: I,
+  ): QueryContributionsByContentHashResponse {
+    return QueryContributionsByContentHashResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryContributionsByContentHashResponse>, I>>(
+    object: I,
+  ): QueryContributionsByContentHashResponse {
+    const message = createBaseQueryContributionsByContentHashResponse();
     message.contributions = object.contributions?.map((e) => Contribution.fromPartial(e)) || [];
     message.pagination = (object.pagination !== undefined && object.pagination !== null)
       ? PageResponse.fromPartial(object.pagination)
