@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
-import type { WebsocketClient } from "@cosmjs/tendermint-rpc";
 
 export const CHAIN_ID = "openledger-dev-1";
 export const DENOM = "uopen";
