@@ -1,0 +1,23 @@
+// The BFT consensus core (Tendermint as CometBFT runs it), without networking or storage.
+export { HeightVoteSet, MAX_CATCHUP_ROUNDS } from "./height-vote-set.js";
+export {
+  blockIdKey,
+  isNilBlockId,
+  keySigner,
+  type Signer,
+  validateProposal,
+  validateVote,
+} from "./messages.js";
+export { incrementProposerPriority, type PrioritizedValidator } from "./proposer-priority.js";
+export type { RoundState } from "./round-state.js";
+export { ConsensusStateMachine, FUTURE_PROPOSAL_ROUNDS, type StateMachineOptions } from "./state-machine.js";
+export { DEFAULT_TIMEOUTS, type TimeoutConfig, timeoutConfig } from "./timeouts.js";
+export {
+  type CompleteBlock,
+  type ConsensusAction,
+  type ConsensusInput,
+  type HandleResult,
+  RoundStep,
+} from "./types.js";
+export { type SetValidator, ValidatorSet } from "./validator-set.js";
+export { type AddVoteOutcome, VoteSet } from "./vote-set.js";
