@@ -20,7 +20,8 @@ for (const [name, cmd] of [
 
 const dir = mkdtempSync(join(tmpdir(), "openledger-test-"));
 const totalsFile = join(dir, "totals.json");
-const mocha = spawnSync("npx", ["mocha", ...process.argv.slice(2)], {
+const specs = process.argv.length > 2 ? process.argv.slice(2) : ["test/**/*.test.ts"];
+const mocha = spawnSync("npx", ["mocha", ...specs], {
   stdio: "inherit",
   env: { ...process.env, OPENLEDGER_TOTALS_FILE: totalsFile },
 });
