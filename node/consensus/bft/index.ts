@@ -1,6 +1,15 @@
 // The BFT consensus core (Tendermint as CometBFT runs it), without networking or storage.
 export { HeightVoteSet, MAX_CATCHUP_ROUNDS } from "./height-vote-set.js";
 export {
+  GO_ZERO_TIME_NANOS,
+  medianTime,
+  medianTimeNanos,
+  nanosTimestamp,
+  timestampNanos,
+  type WeightedTime,
+  weightedMedian,
+} from "./median-time.js";
+export {
   blockIdKey,
   isNilBlockId,
   keySigner,
@@ -8,6 +17,17 @@ export {
   validateProposal,
   validateVote,
 } from "./messages.js";
+export { FilePV, type SignResult } from "./privval.js";
+export {
+  type LastSignState,
+  type LastSignStateJson,
+  lastSignStateFromJson,
+  lastSignStateToJson,
+  STEP_PRECOMMIT,
+  STEP_PREVOTE,
+  STEP_PROPOSE,
+  writeFileAtomicSync,
+} from "./privval-state.js";
 export { incrementProposerPriority, type PrioritizedValidator } from "./proposer-priority.js";
 export type { RoundState } from "./round-state.js";
 export { ConsensusStateMachine, FUTURE_PROPOSAL_ROUNDS, type StateMachineOptions } from "./state-machine.js";
@@ -19,5 +39,11 @@ export {
   type HandleResult,
   RoundStep,
 } from "./types.js";
+export {
+  BLOCK_PROTOCOL,
+  type BlockValidationResult,
+  type BlockValidationState,
+  validateBlock,
+} from "./validate-block.js";
 export { type SetValidator, ValidatorSet } from "./validator-set.js";
 export { type AddVoteOutcome, VoteSet } from "./vote-set.js";
