@@ -47,3 +47,20 @@ export {
 } from "./validate-block.js";
 export { type SetValidator, ValidatorSet } from "./validator-set.js";
 export { type AddVoteOutcome, VoteSet } from "./vote-set.js";
+export {
+  Wal,
+  WalCorruptionError,
+  type WalOptions,
+  type WalReplay,
+  type WalTornTail,
+} from "./wal.js";
+export {
+  crc32c,
+  decodeWalRecord,
+  encodeWalRecord,
+  frameWalRecord,
+  MAX_WAL_RECORD_BYTES,
+  WAL_HEADER_BYTES,
+  type WalInput,
+  type WalRecord,
+} from "./wal-codec.js";
