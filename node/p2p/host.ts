@@ -4,7 +4,7 @@
 import "./polyfill.js";
 import { noise } from "@chainsafe/libp2p-noise";
 import { generateKeyPairFromSeed } from "@libp2p/crypto/keys";
-import { gossipsub } from "@libp2p/gossipsub";
+import { type GossipsubOpts, gossipsub } from "@libp2p/gossipsub";
 import { identify } from "@libp2p/identify";
 import { tcp } from "@libp2p/tcp";
 import { yamux } from "@libp2p/yamux";
@@ -18,7 +18,16 @@ export interface P2PHost {
   stop(): Promise<void>;
 }
 
-export async function startP2PHost(listen: string, nodeKey: Ed25519Key): Promise<P2PHost> {
+export interface P2PHostOptions {
+  /** Extra gossipsub settings (e.g. consensusGossipsubOptions(chainId) from ./consensus-gossip.js). */
+  gossipsub?: Partial<GossipsubOpts>;
+}
+
+export async function startP2PHost(
+  listen: string,
+  nodeKey: Ed25519Key,
+  opts: P2PHostOptions = {},
+): Promise<P2PHost> {
   const privateKey = await generateKeyPairFromSeed("Ed25519", nodeKey.seed);
   const libp2p = await createLibp2p({
     privateKey,
@@ -26,7 +35,10 @@ export async function startP2PHost(listen: string, nodeKey: Ed25519Key): Promise
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    services: { identify: identify(), pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }) },
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, ...opts.gossipsub }),
+    },
   });
   try {
     await libp2p.start();
