@@ -1,4 +1,10 @@
 // The BFT consensus core (Tendermint as CometBFT runs it), without networking or storage.
+
+export { type BlockEntry, BlockParts, MAX_ORPHAN_PARTS, type PartOutcome } from "./block-parts.js";
+export { BftEngine, type BftEngineDeps } from "./engine.js";
+export { bftGossipsubOptions, DEFAULT_SEEN_TTL_MS } from "./engine-gossip.js";
+export { checkReceivedBlock, createProposalBlock, type ProposalDeps } from "./engine-proposal.js";
+export { type ChainTip, loadChainTip, validationState } from "./engine-tip.js";
 export { HeightVoteSet, MAX_CATCHUP_ROUNDS } from "./height-vote-set.js";
 export {
   GO_ZERO_TIME_NANOS,

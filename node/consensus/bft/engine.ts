@@ -1,0 +1,362 @@
+// The BFT engine: runs one validator's consensus around the deterministic core. Gossip messages and
+// timer expiries become state-machine inputs (each logged to the WAL first, handled one at a time);
+// the core's actions become I/O: publishing proposals, block parts and votes, timers, building this
+// node's proposal block, gathering and checking others' blocks, and executing decided blocks before
+// starting the next height. Messages can be lost (or dropped as early), so the engine re-publishes
+// its own latest votes and the current proposal with its parts on each new height and round and
+// every rebroadcastMs.
+import type { Proposal, Vote } from "cosmjs-types/tendermint/types/types";
+import type { Application } from "../../app/application.js";
+import type { GenesisDoc } from "../../genesis/genesis-doc.js";
+import type { Logger } from "../../logger.js";
+import type { Mempool } from "../../mempool/mempool.js";
+import {
+  type BlockPart,
+  ConsensusGossip,
+  type GossipVerdict,
+  verdictOf,
+} from "../../p2p/consensus-gossip.js";
+import type { P2PHost } from "../../p2p/host.js";
+import type { BlockStore } from "../../store/block-store.js";
+import { resultsHash } from "../../types/block.js";
+import { nowTimestamp } from "../../types/time.js";
+import type { BlockExecutor } from "../block-executor.js";
+import { type BlockEntry, BlockParts } from "./block-parts.js";
+import { checkReceivedBlock, createProposalBlock } from "./engine-proposal.js";
+import { type ChainTip, loadChainTip } from "./engine-tip.js";
+import { blockIdKey } from "./messages.js";
+import type { FilePV } from "./privval.js";
+import { ConsensusStateMachine } from "./state-machine.js";
+import type { TimeoutConfig } from "./timeouts.js";
+import type { ConsensusAction, ConsensusInput, HandleResult } from "./types.js";
+import type { Wal } from "./wal.js";
+
+export interface BftEngineDeps {
+  genesis: GenesisDoc;
+  app: Application;
+  mempool: Mempool;
+  blockStore: BlockStore;
+  executor: BlockExecutor;
+  privval: FilePV;
+  wal: Wal;
+  /** Started with bftGossipsubOptions(chainId) (or consensusGossipsubOptions plus a short seenTTL). */
+  host: P2PHost;
+  timeouts?: Partial<TimeoutConfig>;
+  /** Default 1000 ms. */
+  rebroadcastMs?: number;
+  logger?: Logger;
+}
+
+/** Votes and proposals at most this many heights ahead are kept until their height starts. */
+const FUTURE_HEIGHTS = 2n;
+const MAX_FUTURE_MESSAGES = 2000;
+
+type Status = HandleResult["status"];
+type Future = { type: "vote"; vote: Vote } | { type: "proposal"; proposal: Proposal };
+
+export class BftEngine {
+  readonly gossip: ConsensusGossip;
+  readonly sm: ConsensusStateMachine;
+  private tip?: ChainTip;
+  private parts = new BlockParts(0n);
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private rebroadcastTimer?: NodeJS.Timeout;
+  private running = false;
+  private readonly decisions: Extract<ConsensusAction, { type: "decide" }>[] = [];
+  private future: Future[] = [];
+  /** This node's votes of the current and previous height, by height/round/type. */
+  private readonly ownVotes = new Map<string, Vote>();
+  /** The block decided at the previous height (its parts help nodes still deciding it). */
+  private previous?: BlockEntry;
+  private lastRound = -1;
+  private readonly listeners = new Set<(height: bigint) => void>();
+
+  constructor(private readonly deps: BftEngineDeps) {
+    this.sm = new ConsensusStateMachine({
+      chainId: deps.genesis.chainId,
+      signer: deps.privval,
+      timeouts: deps.timeouts,
+      maxBlockBytes: deps.genesis.maxBytes,
+    });
+    this.gossip = new ConsensusGossip(deps.host, deps.genesis.chainId, {
+      onProposal: (proposal) => this.onMessage({ type: "proposal", proposal }),
+      onVote: (vote) => this.onMessage({ type: "vote", vote }),
+      onBlockPart: (part) => this.onBlockPart(part),
+    });
+  }
+
+  /** The height being decided (0 before start). */
+  get height(): bigint {
+    return this.tip?.height ?? 0n;
+  }
+
+  /** Called after each block is executed, with its height. */
+  onCommit(listener: (height: bigint) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Subscribes to the consensus topics and starts the next height after the block store's tip. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    const { genesis, app, blockStore } = this.deps;
+    this.tip = await loadChainTip(genesis, app, blockStore);
+    this.parts.reset(this.tip.height);
+    this.running = true;
+    this.gossip.start();
+    const every = this.deps.rebroadcastMs ?? 1000;
+    this.rebroadcastTimer = setInterval(() => this.rebroadcast(), every);
+    const tip = this.tip;
+    await this.run(() => {
+      this.step({
+        type: "startHeight",
+        height: tip.height,
+        validators: tip.validators,
+        lastCommit: tip.lastCommit,
+      });
+    });
+  }
+
+  /** Stops timers and gossip; waits for the input being handled (and any block being executed). */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearInterval(this.rebroadcastTimer);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.gossip.stop();
+    await this.queue;
+    this.deps.wal.flush();
+  }
+
+  // ---- inputs ----
+
+  /** One input at a time, in arrival order; decisions are executed before the next input. */
+  private run<T>(fn: () => T): Promise<T> {
+    const next = this.queue.then(async () => {
+      const out = fn();
+      await this.executeDecisions();
+      return out;
+    });
+    this.queue = next.catch((err) => {
+      this.deps.logger?.error({ err }, "consensus engine failure");
+    });
+    return next;
+  }
+
+  private async onMessage(msg: Future): Promise<GossipVerdict> {
+    if (!this.running) return "ignore";
+    const status = await this.run((): Status => {
+      const height = msg.type === "vote" ? msg.vote.height : msg.proposal.height;
+      const current = this.tip?.height ?? 0n;
+      if (height > current) {
+        if (height <= current + FUTURE_HEIGHTS && this.future.length < MAX_FUTURE_MESSAGES) {
+          this.future.push(msg);
+        }
+        return "ignored";
+      }
+      return this.step(msg);
+    });
+    return verdictOf(status);
+  }
+
+  private async onBlockPart(bp: BlockPart): Promise<GossipVerdict> {
+    if (!this.running) return "ignore";
+    const status = await this.run((): Status => {
+      const out = this.parts.addPart(bp);
+      if (out.status === "accepted" && out.completed !== undefined) this.blockCompleted(out.completed);
+      return out.status;
+    });
+    return verdictOf(status);
+  }
+
+  /** Logs the input to the WAL, hands it to the core, carries out the actions. */
+  private step(input: ConsensusInput): Status {
+    if (!this.running) return "ignored";
+    const now = nowTimestamp();
+    this.deps.wal.write({ type: "input", input, now });
+    const result = this.sm.handle(input, now);
+    for (const action of result.actions) this.execute(action);
+    const rs = this.sm.rs;
+    if (rs.round !== this.lastRound) {
+      this.lastRound = rs.round;
+      this.rebroadcast();
+    }
+    if (result.status === "rejected") {
+      this.deps.logger?.debug({ input: input.type, reason: result.reason }, "consensus input rejected");
+    }
+    return result.status;
+  }
+
+  private execute(action: ConsensusAction): void {
+    switch (action.type) {
+      case "broadcastProposal":
+        this.publishProposal(action.proposal);
+        break;
+      case "broadcastVote":
+        this.ownVotes.set(`${action.vote.height}/${action.vote.round}/${action.vote.type}`, action.vote);
+        this.publish(() => this.gossip.publishVote(action.vote));
+        break;
+      case "scheduleTimeout": {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          if (!this.running) return;
+          void this.run(() =>
+            this.step({ type: "timeout", height: action.height, round: action.round, step: action.step }),
+          );
+        }, action.durationMs);
+        this.timers.add(timer);
+        break;
+      }
+      case "createBlock":
+        this.createBlock(action);
+        break;
+      case "needBlock": {
+        const completed = this.parts.want(action.blockId, this.sm.rs.round);
+        if (completed !== undefined) this.blockCompleted(completed);
+        break;
+      }
+      case "decide":
+        this.decisions.push(action);
+        break;
+      case "duplicateVote":
+        this.deps.logger?.warn(
+          { validator: Buffer.from(action.voteA.validatorAddress).toString("hex") },
+          "duplicate vote (evidence not yet submitted)",
+        );
+        break;
+    }
+  }
+
+  private createBlock(action: Extract<ConsensusAction, { type: "createBlock" }>): void {
+    const tip = this.tip!;
+    const built = createProposalBlock(
+      {
+        genesis: this.deps.genesis,
+        app: this.deps.app,
+        mempool: this.deps.mempool,
+        proposerAddress: this.deps.privval.address,
+      },
+      tip,
+      action.lastCommit,
+    );
+    this.parts.addOwn(built.blockId, action.round, built.partSet, built.bytes, built.block);
+    this.step({
+      type: "proposalBlock",
+      height: action.height,
+      round: action.round,
+      blockId: built.blockId,
+      time: built.block.header!.time!,
+    });
+  }
+
+  /** All parts of a wanted block are in: check it and tell the core. */
+  private blockCompleted(entry: BlockEntry): void {
+    const tip = this.tip!;
+    const error =
+      entry.block === undefined
+        ? "block bytes do not decode"
+        : checkReceivedBlock(this.deps, tip, entry.block, entry.blockId.hash);
+    if (error !== undefined) this.deps.logger?.warn({ error }, "received an invalid block");
+    const time = entry.block?.header?.time ?? tip.lastBlockTime;
+    this.step({
+      type: "blockComplete",
+      height: tip.height,
+      block: { blockId: entry.blockId, time, valid: error === undefined },
+    });
+  }
+
+  // ---- decisions ----
+
+  private async executeDecisions(): Promise<void> {
+    for (let d = this.decisions.shift(); d !== undefined; d = this.decisions.shift()) {
+      await this.decide(d);
+    }
+  }
+
+  private async decide(d: Extract<ConsensusAction, { type: "decide" }>): Promise<void> {
+    const tip = this.tip!;
+    const entry = this.parts.get(d.blockId);
+    if (entry?.block === undefined || entry.bytes === undefined) {
+      throw new Error(`decided block ${blockIdKey(d.blockId)} is not at hand`);
+    }
+    const results = await this.deps.executor.apply(
+      { block: entry.block, blockId: d.blockId },
+      entry.bytes,
+      d.commit,
+    );
+    this.deps.wal.writeEndHeight(d.height);
+    this.previous = entry;
+    this.tip = {
+      height: tip.height + 1n,
+      validators: tip.validators.incremented(1),
+      lastValidators: tip.validators,
+      lastBlockId: d.blockId,
+      lastBlockTime: entry.block.header!.time!,
+      appHash: results.appHash,
+      lastResultsHash: resultsHash(results.txResults),
+    };
+    this.parts.reset(this.tip.height);
+    for (const key of [...this.ownVotes.keys()]) {
+      if (BigInt(key.split("/")[0]!) < d.height) this.ownVotes.delete(key);
+    }
+    this.deps.logger?.info(
+      { height: d.height.toString(), round: d.round, txs: entry.block.data?.txs.length ?? 0 },
+      "committed block",
+    );
+    for (const listener of this.listeners) {
+      try {
+        listener(d.height);
+      } catch (err) {
+        this.deps.logger?.error({ err }, "commit listener failed");
+      }
+    }
+    if (!this.running) return;
+    this.lastRound = -1;
+    this.step({ type: "startHeight", height: this.tip.height, validators: this.tip.validators });
+    const pending = this.future;
+    this.future = [];
+    for (const msg of pending) {
+      const height = msg.type === "vote" ? msg.vote.height : msg.proposal.height;
+      if (height === this.tip.height) this.step(msg);
+      else if (height > this.tip.height) this.future.push(msg);
+    }
+  }
+
+  // ---- publishing ----
+
+  private publish(send: () => Promise<number>): void {
+    if (!this.running) return;
+    send().catch((err) => this.deps.logger?.debug({ err }, "consensus publish failed"));
+  }
+
+  private publishProposal(proposal: Proposal): void {
+    this.publish(() => this.gossip.publishProposal(proposal));
+    this.publishParts(proposal.height, this.parts.get(proposal.blockId), proposal.round);
+  }
+
+  private publishParts(height: bigint, entry: BlockEntry | undefined, round?: number): void {
+    if (entry === undefined) return;
+    for (const part of entry.parts) {
+      if (part !== undefined)
+        this.publish(() => this.gossip.publishBlockPart({ height, round: round ?? entry.round, part }));
+    }
+  }
+
+  /** Re-publishes own votes, the current proposal and the parts at hand, and the last decided block. */
+  private rebroadcast(): void {
+    if (!this.running || this.tip === undefined) return;
+    for (const vote of this.ownVotes.values()) this.publish(() => this.gossip.publishVote(vote));
+    let rs: ConsensusStateMachine["rs"] | undefined;
+    try {
+      rs = this.sm.rs;
+    } catch {
+      return;
+    }
+    if (rs.proposal !== undefined) this.publishProposal(rs.proposal);
+    if (this.previous?.block?.header !== undefined) {
+      this.publishParts(this.previous.block.header.height, this.previous);
+    }
+  }
+}
