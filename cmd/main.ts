@@ -9,11 +9,13 @@ import { registerGenesisCommands } from "./commands/genesis.js";
 import { registerKeysCommands } from "./commands/keys.js";
 import { registerModelsCommands } from "./commands/models.js";
 import { registerNodeCommands } from "./commands/node.js";
+import { registerTestnetCommands } from "./commands/testnet.js";
 import { closePrompt } from "./prompt.js";
 
 /** Command groups, in the order `--help` lists them. Add a group's registrar here. */
 export const registrars: Registrar[] = [
   registerNodeCommands,
+  registerTestnetCommands,
   registerGenesisCommands,
   registerKeysCommands,
   registerClientCommands,

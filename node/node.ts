@@ -6,6 +6,10 @@ import type { Server } from "node:http";
 import { buildModules, STORE_NAMES } from "../modules/index.js";
 import { BaseApp } from "./app/baseapp.js";
 import { NodeBackend } from "./backend.js";
+import { BftEngine } from "./consensus/bft/engine.js";
+import { bftGossipsubOptions } from "./consensus/bft/engine-gossip.js";
+import { FilePV } from "./consensus/bft/privval.js";
+import { Wal } from "./consensus/bft/wal.js";
 import { BlockExecutor } from "./consensus/block-executor.js";
 import { handshake } from "./consensus/handshake.js";
 import { SingleValidatorProducer } from "./consensus/single-validator.js";
@@ -18,9 +22,10 @@ import { Mempool } from "./mempool/mempool.js";
 import { NodeMetrics, startMetricsServer } from "./metrics.js";
 import { homePaths, type NodeOptions } from "./options.js";
 import { type P2PHost, startP2PHost } from "./p2p/host.js";
+import { PersistentPeers } from "./p2p/persistent-peers.js";
 import { parseLaddr, type RpcServer, startRpcServer } from "./rpc/server.js";
 import { BlockStore } from "./store/block-store.js";
-import { CommittedStore } from "./store/committed-store.js";
+import { bytesEqual, CommittedStore } from "./store/committed-store.js";
 import { type Db, openDb } from "./store/db.js";
 import { TxIndex } from "./store/tx-index.js";
 import { nodeIdFromPubKey } from "./types/ed25519.js";
@@ -33,7 +38,9 @@ export class Node {
     readonly mempool: Mempool,
     readonly blockStore: BlockStore,
     private readonly db: Db,
-    private readonly producer: SingleValidatorProducer,
+    /** SingleValidatorProducer with one genesis validator, BftEngine with more. */
+    private readonly producer: { stop(): Promise<void> },
+    private readonly bft: { wal: Wal; peers: PersistentPeers } | undefined,
     private readonly rpc: RpcServer,
     private readonly p2p: P2PHost,
     private readonly metricsServer: Server | undefined,
@@ -73,19 +80,46 @@ export class Node {
         batchHooks,
       });
       await handshake(app, genesis, blockStore, executor, logger);
-      const producer = new SingleValidatorProducer({
-        genesis,
-        key: validatorKey,
-        app,
-        mempool,
-        blockStore,
-        executor,
-        blockIntervalMs: opts.blockIntervalMs,
-        logger,
-        metrics,
-      });
-      await producer.init();
-      const p2p = await startP2PHost(opts.p2pLaddr, nodeKey);
+      const multi = genesis.validators.length > 1;
+      let producer: SingleValidatorProducer | undefined;
+      let engine: BftEngine | undefined;
+      let bft: { wal: Wal; peers: PersistentPeers } | undefined;
+      let p2p: P2PHost;
+      if (!multi) {
+        producer = new SingleValidatorProducer({
+          genesis,
+          key: validatorKey,
+          app,
+          mempool,
+          blockStore,
+          executor,
+          blockIntervalMs: opts.blockIntervalMs,
+          logger,
+          metrics,
+        });
+        await producer.init();
+        p2p = await startP2PHost(opts.p2pLaddr, nodeKey);
+      } else {
+        if (!genesis.validators.some((v) => bytesEqual(v.pubKey, validatorKey.pubKey))) {
+          logger.warn("this node's validator key is not in the genesis validator set; it will only follow");
+        }
+        const privval = FilePV.fromKey(validatorKey, paths.privValidatorState);
+        p2p = await startP2PHost(opts.p2pLaddr, nodeKey, { gossipsub: bftGossipsubOptions(genesis.chainId) });
+        const wal = Wal.open(paths.wal);
+        engine = new BftEngine({
+          genesis,
+          app,
+          mempool,
+          blockStore,
+          executor,
+          privval,
+          wal,
+          host: p2p,
+          timeouts: opts.consensusTimeouts,
+          logger,
+        });
+        bft = { wal, peers: new PersistentPeers(p2p, opts.persistentPeers ?? [], logger) };
+      }
       const content = await ContentService.start({
         store: contentStore,
         app,
@@ -105,7 +139,7 @@ export class Node {
         moniker: opts.moniker,
         p2pListenAddr: p2p.listenAddrs[0] ?? opts.p2pLaddr,
         peerId: p2p.peerId,
-        idle: () => producer.idle(),
+        idle: () => (engine ? engine.idle() : producer!.idle()),
         metrics,
       });
       const rpc = await startRpcServer({
@@ -121,13 +155,18 @@ export class Node {
         const { host, port } = parseLaddr(opts.metricsLaddr);
         metricsServer = await startMetricsServer(metrics, host, port);
       }
-      producer.start();
+      if (engine && bft) {
+        bft.peers.start();
+        await engine.start();
+      } else producer!.start();
       logger.info(
         {
           chainId: genesis.chainId,
           height: blockStore.height.toString(),
           rpc: `${opts.rpcLaddr}`,
           rpcPort: rpc.port,
+          validators: genesis.validators.length,
+          peerId: p2p.peerId,
         },
         "node started",
       );
@@ -137,7 +176,8 @@ export class Node {
         mempool,
         blockStore,
         db,
-        producer,
+        (engine ?? producer)!,
+        bft,
         rpc,
         p2p,
         metricsServer,
@@ -153,6 +193,8 @@ export class Node {
   /** Stops producing, finishes the block in flight, closes servers and the database. */
   async stop(): Promise<void> {
     await this.producer.stop();
+    this.bft?.peers.stop();
+    this.bft?.wal.close();
     await this.rpc.close();
     await this.content.stop();
     await this.p2p.stop();

@@ -1,4 +1,5 @@
 // Every node default in one place. The CLI maps flags onto these.
+import type { TimeoutConfig } from "./consensus/bft/timeouts.js";
 import { type ContentOptions, DEFAULT_CONTENT_OPTIONS } from "./content/store.js";
 import { DEFAULT_MEMPOOL_OPTIONS, type MempoolOptions } from "./mempool/mempool.js";
 
@@ -20,6 +21,10 @@ export interface NodeOptions {
   rpcMaxBodyBytes: number;
   /** Content store (node/content/): size cap of content pushed, fetched or committed inline. */
   content?: ContentOptions;
+  /** Multi-validator genesis only: peers to dial and keep connected (multiaddrs ending /p2p/<peer id>). */
+  persistentPeers?: string[];
+  /** Multi-validator genesis only: BFT timeouts overriding CometBFT's defaults (ms). */
+  consensusTimeouts?: Partial<TimeoutConfig>;
 }
 
 export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, "home"> = {
@@ -43,5 +48,7 @@ export function homePaths(home: string) {
     nodeKey: `${home}/config/node_key.json`,
     data: `${home}/data`,
     db: `${home}/data/openledger.db`,
+    privValidatorState: `${home}/data/priv_validator_state.json`,
+    wal: `${home}/data/cs.wal/wal`,
   };
 }

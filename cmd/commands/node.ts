@@ -6,6 +6,7 @@ import { initHome, isInitialized } from "../../node/genesis/init-home.js";
 import { createLogger } from "../../node/logger.js";
 import { Node } from "../../node/node.js";
 import { DEFAULT_NODE_OPTIONS, homePaths, type NodeOptions } from "../../node/options.js";
+import { parsePersistentPeers } from "../../node/p2p/persistent-peers.js";
 import { parseLaddr } from "../../node/rpc/server.js";
 import { nowTimestamp, timestampToRfc3339 } from "../../node/types/time.js";
 import { globalOptions } from "../cli.js";
@@ -48,8 +49,40 @@ export function registerNodeCommands(program: Command): void {
         .default(DEFAULT_NODE_OPTIONS.blockIntervalMs)
         .argParser(positiveInt("--block-interval")),
     )
+    .option(
+      "--p2p.persistent_peers <multiaddrs>",
+      "multi-validator chains: comma-separated peers to keep connected, each /ip4/HOST/tcp/PORT/p2p/<peer id>",
+      "",
+    )
+    .addOption(
+      new Option("--consensus.timeout_propose <ms>", "BFT: wait for a proposal (default 3000)").argParser(
+        nonNegativeInt("--consensus.timeout_propose"),
+      ),
+    )
+    .addOption(
+      new Option(
+        "--consensus.timeout_prevote <ms>",
+        "BFT: wait after +2/3 any prevotes (default 1000)",
+      ).argParser(nonNegativeInt("--consensus.timeout_prevote")),
+    )
+    .addOption(
+      new Option(
+        "--consensus.timeout_precommit <ms>",
+        "BFT: wait after +2/3 any precommits (default 1000)",
+      ).argParser(nonNegativeInt("--consensus.timeout_precommit")),
+    )
+    .addOption(
+      new Option("--consensus.timeout_commit <ms>", "BFT: wait after a commit (default 1000)").argParser(
+        nonNegativeInt("--consensus.timeout_commit"),
+      ),
+    )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const { home, logFormat } = globalOptions(cmd);
+      const consensusTimeouts: NonNullable<NodeOptions["consensusTimeouts"]> = {};
+      for (const name of ["propose", "prevote", "precommit", "commit"] as const) {
+        const v = opts[`consensus.timeout_${name}`];
+        if (v !== undefined) consensusTimeouts[name] = Number(v);
+      }
       const logger = createLogger(logFormat);
       const options: NodeOptions = {
         ...DEFAULT_NODE_OPTIONS,
@@ -60,6 +93,8 @@ export function registerNodeCommands(program: Command): void {
         p2pLaddr: checkMultiaddr(String(opts["p2p.laddr"] ?? opts.p2pLaddr)),
         metricsLaddr: String(opts["metrics.laddr"] ?? opts.metricsLaddr),
         blockIntervalMs: Number(opts.blockInterval),
+        persistentPeers: parsePersistentPeers(String(opts["p2p.persistent_peers"] ?? "")),
+        consensusTimeouts,
       };
       parseLaddr(options.rpcLaddr);
       if (options.metricsLaddr) parseLaddr(options.metricsLaddr);
@@ -92,6 +127,15 @@ function positiveInt(flag: string) {
     const n = Number(value);
     if (!Number.isSafeInteger(n) || n <= 0)
       throw new Error(`${flag} must be a positive integer, got "${value}"`);
+    return n;
+  };
+}
+
+function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+      throw new Error(`${flag} must be a non-negative integer of milliseconds, got "${value}"`);
     return n;
   };
 }

@@ -51,6 +51,11 @@ export interface NodeStartOptions {
   blockIntervalMs?: number;
   /** How long to wait for "node started". */
   timeoutMs?: number;
+  /**
+   * Arguments after `start` in place of the dev-chain defaults (--dev, ports 0, no metrics, block
+   * interval); --home and --log-format json are always added.
+   */
+  startArgs?: string[];
 }
 
 /** Every node this process started, so none outlives the test run. */
@@ -80,6 +85,11 @@ export class NodeProcess {
     return new NodeProcess(await mkdtemp(join(tmpdir(), "openledger-e2e-")));
   }
 
+  /** A node on an existing home (e.g. one that `testnet init` created). */
+  static at(home: string): NodeProcess {
+    return new NodeProcess(home);
+  }
+
   get rpcUrl(): string {
     if (!this.port) throw new Error("node is not running");
     return `http://127.0.0.1:${this.port}`;
@@ -103,23 +113,25 @@ export class NodeProcess {
     if (this.child) throw new Error("node already running");
     this.runs++;
     this.logs.push(`----- start #${this.runs} -----`);
-    const args = [
-      BIN,
-      "start",
-      "--dev",
-      "--home",
-      this.home,
-      "--rpc.laddr",
-      "tcp://127.0.0.1:0",
-      "--p2p.laddr",
-      "/ip4/127.0.0.1/tcp/0",
-      "--metrics.laddr",
-      "",
-      "--block-interval",
-      String(opts.blockIntervalMs ?? 200),
-      "--log-format",
-      "json",
-    ];
+    const args = opts.startArgs
+      ? [BIN, "start", ...opts.startArgs, "--home", this.home, "--log-format", "json"]
+      : [
+          BIN,
+          "start",
+          "--dev",
+          "--home",
+          this.home,
+          "--rpc.laddr",
+          "tcp://127.0.0.1:0",
+          "--p2p.laddr",
+          "/ip4/127.0.0.1/tcp/0",
+          "--metrics.laddr",
+          "",
+          "--block-interval",
+          String(opts.blockIntervalMs ?? 200),
+          "--log-format",
+          "json",
+        ];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
     live.add(child);

@@ -71,6 +71,8 @@ export class BftEngine {
   private previous?: BlockEntry;
   private lastRound = -1;
   private readonly listeners = new Set<(height: bigint) => void>();
+  /** The decided block being executed, if any. */
+  private applying?: Promise<unknown>;
 
   constructor(private readonly deps: BftEngineDeps) {
     this.sm = new ConsensusStateMachine({
@@ -89,6 +91,11 @@ export class BftEngine {
   /** The height being decided (0 before start). */
   get height(): bigint {
     return this.tip?.height ?? 0n;
+  }
+
+  /** Resolves when no decided block is being executed (mempool admission waits for it). */
+  async idle(): Promise<void> {
+    while (this.applying !== undefined) await this.applying.catch(() => undefined);
   }
 
   /** Called after each block is executed, with its height. */
@@ -281,11 +288,18 @@ export class BftEngine {
     if (entry?.block === undefined || entry.bytes === undefined) {
       throw new Error(`decided block ${blockIdKey(d.blockId)} is not at hand`);
     }
-    const results = await this.deps.executor.apply(
+    const applying = this.deps.executor.apply(
       { block: entry.block, blockId: d.blockId },
       entry.bytes,
       d.commit,
     );
+    this.applying = applying;
+    let results: Awaited<typeof applying>;
+    try {
+      results = await applying;
+    } finally {
+      this.applying = undefined;
+    }
     this.deps.wal.writeEndHeight(d.height);
     this.previous = entry;
     this.tip = {

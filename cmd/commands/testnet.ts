@@ -1,0 +1,41 @@
+// `openledgerd testnet init --validators N --output DIR`: homes for a local multi-validator chain
+// (see testnet/README.md), and the `start` command line of each node.
+import type { Command } from "commander";
+import {
+  DEFAULT_TESTNET_BASE_PORT,
+  DEFAULT_TESTNET_CHAIN_ID,
+  initTestnet,
+  shellQuote,
+} from "../../node/genesis/testnet.js";
+import { expandHome } from "../cli.js";
+
+export function registerTestnetCommands(program: Command): void {
+  const testnet = program.command("testnet").description("local multi-validator test networks");
+  testnet
+    .command("init")
+    .description("create N node homes (DIR/node0…) sharing one genesis, and print how to start each node")
+    .requiredOption("--validators <n>", "number of validators (each with power 10)")
+    .requiredOption("--output <dir>", "directory for the node homes, peers.txt and start-commands.txt")
+    .option("--chain-id <id>", "chain id", DEFAULT_TESTNET_CHAIN_ID)
+    .option(
+      "--base-port <port>",
+      "node i uses p2p port P+10i, RPC P+10i+1, metrics P+10i+2",
+      String(DEFAULT_TESTNET_BASE_PORT),
+    )
+    .action(async (opts: { validators: string; output: string; chainId: string; basePort: string }) => {
+      const validators = intFlag("--validators", opts.validators);
+      const basePort = intFlag("--base-port", opts.basePort);
+      const output = expandHome(opts.output);
+      const { genesis, nodes } = await initTestnet({ validators, output, chainId: opts.chainId, basePort });
+      process.stdout.write(
+        `initialized ${genesis.chain_id} with ${nodes.length} validators in ${output} (peers: ${output}/peers.txt)\n`,
+      );
+      process.stdout.write("start each node (one terminal each):\n");
+      for (const n of nodes) process.stdout.write(`openledgerd ${n.startArgs.map(shellQuote).join(" ")}\n`);
+    });
+}
+
+function intFlag(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+  return Number(value);
+}
