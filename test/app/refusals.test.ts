@@ -1,7 +1,6 @@
-// Txs the app must refuse, each with the Cosmos SDK's code and without state changes: checkTx
-// leaves the check state alone (the same sequence can be sent again), and in a block a refused tx
-// changes nothing, except that a tx whose messages fail after the ante handler passed still pays
-// its fee and uses its sequence, as in the SDK.
+// Txs the app refuses with the Cosmos SDK's code and no state change: checkTx leaves the check
+// state alone (the sequence can be sent again); in a block a refused tx changes nothing, except that
+// one whose messages fail after the ante handler passed still pays its fee and sequence (as the SDK).
 import assert from "node:assert/strict";
 import { makeSignBytes, makeSignDoc } from "@cosmjs/proto-signing";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
