@@ -161,24 +161,31 @@ describe("BFT engine: four validators over libp2p", function () {
     });
     const check = nodes[2]!.mempool.add(tx.bytes);
     assert.equal(check.code, 0, check.log);
+    // The app's state changes in FinalizeBlock, before the block's batch is written: wait for the
+    // block store (and the balance) on every node rather than the balance alone.
+    const txHex = hex(tx.bytes);
+    const found = new Map<number, string>();
     await waitFor(
-      "the send on every node",
-      () => nodes.every((n) => balance(n.app, bob) === before + 12345n),
+      "the send in every node's block store",
+      async () => {
+        for (const n of nodes) {
+          if (found.has(n.index)) continue;
+          for (let h = n.blockStore.height; h >= 1n; h--) {
+            const b = await n.blockStore.block(h);
+            if (b?.block.data?.txs.some((t) => hex(t) === txHex)) {
+              found.set(n.index, `${h}:${hex(b.blockId.hash)}`);
+              break;
+            }
+          }
+        }
+        return found.size === nodes.length;
+      },
       20_000,
     );
-    const txHex = hex(tx.bytes);
-    const found: string[] = [];
-    for (const n of nodes) {
-      for (let h = n.blockStore.height; h >= 1n; h--) {
-        const b = await n.blockStore.block(h);
-        if (b?.block.data?.txs.some((t) => hex(t) === txHex)) {
-          found.push(`${h}:${hex(b.blockId.hash)}`);
-          break;
-        }
-      }
-    }
-    assert.equal(found.length, 4);
-    assert.ok(found.every((f) => f === found[0]));
+    for (const n of nodes) assert.equal(balance(n.app, bob), before + 12345n);
+    const places = [...found.values()];
+    assert.equal(places.length, 4);
+    assert.ok(places.every((f) => f === places[0]), places.join(" "));
   });
 
   it("keeps committing with one validator of four stopped", async () => {
