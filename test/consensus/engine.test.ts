@@ -185,7 +185,10 @@ describe("BFT engine: four validators over libp2p", function () {
     for (const n of nodes) assert.equal(balance(n.app, bob), before + 12345n);
     const places = [...found.values()];
     assert.equal(places.length, 4);
-    assert.ok(places.every((f) => f === places[0]), places.join(" "));
+    assert.ok(
+      places.every((f) => f === places[0]),
+      places.join(" "),
+    );
   });
 
   it("keeps committing with one validator of four stopped", async () => {
