@@ -6,10 +6,8 @@ import type { Server } from "node:http";
 import { buildModules, STORE_NAMES } from "../modules/index.js";
 import { BaseApp } from "./app/baseapp.js";
 import { NodeBackend } from "./backend.js";
-import { BftEngine } from "./consensus/bft/engine.js";
 import { bftGossipsubOptions } from "./consensus/bft/engine-gossip.js";
-import { FilePV } from "./consensus/bft/privval.js";
-import { Wal } from "./consensus/bft/wal.js";
+import { BftService } from "./consensus/bft/service.js";
 import { BlockExecutor } from "./consensus/block-executor.js";
 import { handshake } from "./consensus/handshake.js";
 import { SingleValidatorProducer } from "./consensus/single-validator.js";
@@ -22,7 +20,6 @@ import { Mempool } from "./mempool/mempool.js";
 import { NodeMetrics, startMetricsServer } from "./metrics.js";
 import { homePaths, type NodeOptions } from "./options.js";
 import { type P2PHost, startP2PHost } from "./p2p/host.js";
-import { PersistentPeers } from "./p2p/persistent-peers.js";
 import { parseLaddr, type RpcServer, startRpcServer } from "./rpc/server.js";
 import { BlockStore } from "./store/block-store.js";
 import { bytesEqual, CommittedStore } from "./store/committed-store.js";
@@ -40,7 +37,6 @@ export class Node {
     private readonly db: Db,
     /** SingleValidatorProducer with one genesis validator, BftEngine with more. */
     private readonly producer: { stop(): Promise<void> },
-    private readonly bft: { wal: Wal; peers: PersistentPeers } | undefined,
     private readonly rpc: RpcServer,
     private readonly p2p: P2PHost,
     private readonly metricsServer: Server | undefined,
@@ -82,8 +78,7 @@ export class Node {
       await handshake(app, genesis, blockStore, executor, logger);
       const multi = genesis.validators.length > 1;
       let producer: SingleValidatorProducer | undefined;
-      let engine: BftEngine | undefined;
-      let bft: { wal: Wal; peers: PersistentPeers } | undefined;
+      let bft: BftService | undefined;
       let p2p: P2PHost;
       if (!multi) {
         producer = new SingleValidatorProducer({
@@ -103,22 +98,21 @@ export class Node {
         if (!genesis.validators.some((v) => bytesEqual(v.pubKey, validatorKey.pubKey))) {
           logger.warn("this node's validator key is not in the genesis validator set; it will only follow");
         }
-        const privval = FilePV.fromKey(validatorKey, paths.privValidatorState);
         p2p = await startP2PHost(opts.p2pLaddr, nodeKey, { gossipsub: bftGossipsubOptions(genesis.chainId) });
-        const wal = Wal.open(paths.wal);
-        engine = new BftEngine({
+        bft = new BftService({
           genesis,
           app,
           mempool,
           blockStore,
           executor,
-          privval,
-          wal,
+          validatorKey,
+          privValidatorStatePath: paths.privValidatorState,
+          walPath: paths.wal,
           host: p2p,
+          persistentPeers: opts.persistentPeers ?? [],
           timeouts: opts.consensusTimeouts,
           logger,
         });
-        bft = { wal, peers: new PersistentPeers(p2p, opts.persistentPeers ?? [], logger) };
       }
       const content = await ContentService.start({
         store: contentStore,
@@ -139,7 +133,7 @@ export class Node {
         moniker: opts.moniker,
         p2pListenAddr: p2p.listenAddrs[0] ?? opts.p2pLaddr,
         peerId: p2p.peerId,
-        idle: () => (engine ? engine.idle() : producer!.idle()),
+        idle: () => (bft ? bft.idle() : producer!.idle()),
         metrics,
       });
       const rpc = await startRpcServer({
@@ -155,10 +149,8 @@ export class Node {
         const { host, port } = parseLaddr(opts.metricsLaddr);
         metricsServer = await startMetricsServer(metrics, host, port);
       }
-      if (engine && bft) {
-        bft.peers.start();
-        await engine.start();
-      } else producer!.start();
+      if (bft) await bft.start();
+      else producer!.start();
       logger.info(
         {
           chainId: genesis.chainId,
@@ -176,8 +168,7 @@ export class Node {
         mempool,
         blockStore,
         db,
-        (engine ?? producer)!,
-        bft,
+        (bft ?? producer)!,
         rpc,
         p2p,
         metricsServer,
@@ -193,8 +184,6 @@ export class Node {
   /** Stops producing, finishes the block in flight, closes servers and the database. */
   async stop(): Promise<void> {
     await this.producer.stop();
-    this.bft?.peers.stop();
-    this.bft?.wal.close();
     await this.rpc.close();
     await this.content.stop();
     await this.p2p.stop();

@@ -91,6 +91,12 @@ export class BlockStore {
     return { block: Block.decode(raw), blockId: meta.blockId };
   }
 
+  /** The block's proto bytes exactly as stored (what its part set was made from). */
+  async blockBytes(height: bigint): Promise<Uint8Array | undefined> {
+    if (height < 1n || height > this.latest) return undefined;
+    return this.db.get(prefixed(DbPrefix.Block, u64be(height)));
+  }
+
   async meta(height: bigint): Promise<BlockMeta | undefined> {
     if (height < 1n || height > this.latest) return undefined;
     const raw = await this.db.get(prefixed(DbPrefix.BlockMeta, u64be(height)));

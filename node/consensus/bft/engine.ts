@@ -5,7 +5,7 @@
 // starting the next height. Messages can be lost (or dropped as early), so the engine re-publishes
 // its own latest votes and the current proposal with its parts on each new height and round and
 // every rebroadcastMs.
-import type { Proposal, Vote } from "cosmjs-types/tendermint/types/types";
+import type { Commit, Proposal, Vote } from "cosmjs-types/tendermint/types/types";
 import type { Application } from "../../app/application.js";
 import type { GenesisDoc } from "../../genesis/genesis-doc.js";
 import type { Logger } from "../../logger.js";
@@ -23,6 +23,7 @@ import { nowTimestamp } from "../../types/time.js";
 import type { BlockExecutor } from "../block-executor.js";
 import { type BlockEntry, BlockParts } from "./block-parts.js";
 import { checkReceivedBlock, createProposalBlock } from "./engine-proposal.js";
+import { checkSyncedBlock, type SyncOutcome } from "./engine-sync.js";
 import { type ChainTip, loadChainTip } from "./engine-tip.js";
 import { blockIdKey } from "./messages.js";
 import type { FilePV } from "./privval.js";
@@ -71,6 +72,7 @@ export class BftEngine {
   private previous?: BlockEntry;
   private lastRound = -1;
   private readonly listeners = new Set<(height: bigint) => void>();
+  private behindListener?: (heardHeight: bigint) => void;
   /** The decided block being executed, if any. */
   private applying?: Promise<unknown>;
 
@@ -98,24 +100,38 @@ export class BftEngine {
     while (this.applying !== undefined) await this.applying.catch(() => undefined);
   }
 
+  /** Called when a gossiped message is more than one height ahead: block sync should run. */
+  onBehind(listener: (heardHeight: bigint) => void): void {
+    this.behindListener = listener;
+  }
+
   /** Called after each block is executed, with its height. */
   onCommit(listener: (height: bigint) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** Subscribes to the consensus topics and starts the next height after the block store's tip. */
-  async start(): Promise<void> {
-    if (this.running) return;
+  /**
+   * Loads the chain tip from the block store without taking part in consensus: block sync can
+   * apply blocks from then on (the node catches up before start()).
+   */
+  async load(): Promise<void> {
+    if (this.tip !== undefined) return;
     const { genesis, app, blockStore } = this.deps;
     this.tip = await loadChainTip(genesis, app, blockStore);
     this.parts.reset(this.tip.height);
+  }
+
+  /** Subscribes to the consensus topics and starts the next height after the block store's tip. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.run(() => this.load());
     this.running = true;
     this.gossip.start();
     const every = this.deps.rebroadcastMs ?? 1000;
     this.rebroadcastTimer = setInterval(() => this.rebroadcast(), every);
-    const tip = this.tip;
     await this.run(() => {
+      const tip = this.tip!;
       this.step({
         type: "startHeight",
         height: tip.height,
@@ -140,9 +156,9 @@ export class BftEngine {
   // ---- inputs ----
 
   /** One input at a time, in arrival order; decisions are executed before the next input. */
-  private run<T>(fn: () => T): Promise<T> {
+  private run<T>(fn: () => T | Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
-      const out = fn();
+      const out = await fn();
       await this.executeDecisions();
       return out;
     });
@@ -158,6 +174,7 @@ export class BftEngine {
       const height = msg.type === "vote" ? msg.vote.height : msg.proposal.height;
       const current = this.tip?.height ?? 0n;
       if (height > current) {
+        if (height > current + 1n) this.behindListener?.(height);
         if (height <= current + FUTURE_HEIGHTS && this.future.length < MAX_FUTURE_MESSAGES) {
           this.future.push(msg);
         }
@@ -283,16 +300,19 @@ export class BftEngine {
   }
 
   private async decide(d: Extract<ConsensusAction, { type: "decide" }>): Promise<void> {
-    const tip = this.tip!;
     const entry = this.parts.get(d.blockId);
     if (entry?.block === undefined || entry.bytes === undefined) {
       throw new Error(`decided block ${blockIdKey(d.blockId)} is not at hand`);
     }
-    const applying = this.deps.executor.apply(
-      { block: entry.block, blockId: d.blockId },
-      entry.bytes,
-      d.commit,
-    );
+    await this.commitBlock(entry, d.commit, d.round);
+  }
+
+  /** Executes a block decided here or fetched by block sync, then starts the next height. */
+  private async commitBlock(entry: BlockEntry, commit: Commit, round: number): Promise<void> {
+    const tip = this.tip!;
+    const block = entry.block!;
+    const height = block.header!.height;
+    const applying = this.deps.executor.apply({ block, blockId: entry.blockId }, entry.bytes!, commit);
     this.applying = applying;
     let results: Awaited<typeof applying>;
     try {
@@ -300,28 +320,28 @@ export class BftEngine {
     } finally {
       this.applying = undefined;
     }
-    this.deps.wal.writeEndHeight(d.height);
+    this.deps.wal.writeEndHeight(height);
     this.previous = entry;
     this.tip = {
       height: tip.height + 1n,
       validators: tip.validators.incremented(1),
       lastValidators: tip.validators,
-      lastBlockId: d.blockId,
-      lastBlockTime: entry.block.header!.time!,
+      lastBlockId: entry.blockId,
+      lastBlockTime: block.header!.time!,
       appHash: results.appHash,
       lastResultsHash: resultsHash(results.txResults),
     };
     this.parts.reset(this.tip.height);
     for (const key of [...this.ownVotes.keys()]) {
-      if (BigInt(key.split("/")[0]!) < d.height) this.ownVotes.delete(key);
+      if (BigInt(key.split("/")[0]!) < height) this.ownVotes.delete(key);
     }
     this.deps.logger?.info(
-      { height: d.height.toString(), round: d.round, txs: entry.block.data?.txs.length ?? 0 },
+      { height: height.toString(), round, txs: block.data?.txs.length ?? 0 },
       "committed block",
     );
     for (const listener of this.listeners) {
       try {
-        listener(d.height);
+        listener(height);
       } catch (err) {
         this.deps.logger?.error({ err }, "commit listener failed");
       }
@@ -332,10 +352,28 @@ export class BftEngine {
     const pending = this.future;
     this.future = [];
     for (const msg of pending) {
-      const height = msg.type === "vote" ? msg.vote.height : msg.proposal.height;
-      if (height === this.tip.height) this.step(msg);
-      else if (height > this.tip.height) this.future.push(msg);
+      const h = msg.type === "vote" ? msg.vote.height : msg.proposal.height;
+      if (h === this.tip.height) this.step(msg);
+      else if (h > this.tip.height) this.future.push(msg);
     }
+  }
+
+  // ---- block sync ----
+
+  /**
+   * A block fetched from a peer with the commit that decided it: applied when it is the height being
+   * decided, its commit is for exactly these bytes and carries +2/3 of this height's validators, and
+   * it passes the same checks as a proposed block. "stale" when the height was decided meanwhile.
+   */
+  applySynced(blockBytes: Uint8Array, commitBytes: Uint8Array): Promise<SyncOutcome> {
+    return this.run(async (): Promise<SyncOutcome> => {
+      const tip = this.tip;
+      if (tip === undefined) return { status: "invalid", reason: "engine not loaded" };
+      const checked = checkSyncedBlock(this.deps, tip, blockBytes, commitBytes);
+      if (checked.status !== "ok") return checked;
+      await this.commitBlock(checked.entry, checked.commit, checked.commit.round);
+      return { status: "applied" };
+    });
   }
 
   // ---- publishing ----
