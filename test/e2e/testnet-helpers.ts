@@ -1,0 +1,87 @@
+// RPC helpers for the multi-process testnet tests: heights, block hashes, who signed a commit.
+import assert from "node:assert/strict";
+import { eventually, type NodeProcess, rpcCall } from "./harness.js";
+
+async function call(node: NodeProcess, method: string, params: Record<string, string> = {}) {
+  const { json } = await rpcCall(node.rpcUrl, { jsonrpc: "2.0", id: 1, method, params });
+  if (json.error !== undefined) throw new Error(`${method}: ${JSON.stringify(json.error)}`);
+  return json.result as Record<string, unknown>;
+}
+
+/** Latest height, or undefined when the node does not answer. */
+export async function heightOf(node: NodeProcess): Promise<bigint | undefined> {
+  if (!node.running) return undefined;
+  try {
+    const r = (await call(node, "status")) as { sync_info: { latest_block_height: string } };
+    return BigInt(r.sync_info.latest_block_height);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function validatorAddress(node: NodeProcess): Promise<string> {
+  const r = (await call(node, "status")) as { validator_info: { address: string } };
+  return r.validator_info.address;
+}
+
+export async function blockHash(node: NodeProcess, height: bigint): Promise<string> {
+  const r = (await call(node, "block", { height: height.toString() })) as { block_id: { hash: string } };
+  return r.block_id.hash;
+}
+
+/** Validator addresses whose COMMIT signature is in the commit of a height. */
+export async function commitSigners(node: NodeProcess, height: bigint): Promise<string[]> {
+  const r = (await call(node, "commit", { height: height.toString() })) as {
+    signed_header: { commit: { signatures: { block_id_flag: number; validator_address: string }[] } };
+  };
+  return r.signed_header.commit.signatures
+    .filter((s) => s.block_id_flag === 2)
+    .map((s) => s.validator_address);
+}
+
+/** Waits until every node is at `height` or above; answers the lowest height among them. */
+export async function allAtLeast(nodes: NodeProcess[], height: bigint, timeoutMs: number): Promise<bigint> {
+  return eventually(
+    async () => {
+      const seen = await Promise.all(nodes.map(heightOf));
+      if (seen.some((h) => h === undefined || h < height)) return undefined;
+      let min = seen[0]!;
+      for (const h of seen) if (h! < min) min = h!;
+      return min;
+    },
+    `height ${height} on ${nodes.length} nodes`,
+    timeoutMs,
+    200,
+  );
+}
+
+/** Every height from `from` to `to` has the same block hash (so the same txs, order and app hash). */
+export async function sameChain(nodes: NodeProcess[], from: bigint, to: bigint): Promise<void> {
+  for (let h = from; h <= to; h++) {
+    const hashes = await Promise.all(nodes.map((n) => blockHash(n, h)));
+    for (const x of hashes) assert.equal(x, hashes[0], `block ${h} differs: ${hashes.join(" ")}`);
+    assert.match(hashes[0]!, /^[0-9A-F]{64}$/);
+  }
+}
+
+/** Waits for a commit after `after` that carries the validator's signature. */
+export async function waitForSignature(
+  node: NodeProcess,
+  address: string,
+  after: bigint,
+  timeoutMs: number,
+): Promise<bigint> {
+  let next = after + 1n;
+  return eventually(
+    async () => {
+      const top = await heightOf(node);
+      for (; top !== undefined && next < top; next++) {
+        if ((await commitSigners(node, next)).includes(address)) return next;
+      }
+      return undefined;
+    },
+    `a commit signed by ${address}`,
+    timeoutMs,
+    200,
+  );
+}
