@@ -1,5 +1,6 @@
 // One call to get a stock SigningStargateClient that knows this chain's messages, and a
-// QueryClient with the bank, datanets and models extensions over the same CometBFT connection.
+// QueryClient with the bank, staking, datanets and models extensions over the same CometBFT
+// connection.
 import type { OfflineSigner } from "@cosmjs/proto-signing";
 import {
   type AuthExtension,
@@ -8,8 +9,10 @@ import {
   QueryClient,
   SigningStargateClient,
   type SigningStargateClientOptions,
+  type StakingExtension,
   setupAuthExtension,
   setupBankExtension,
+  setupStakingExtension,
   setupTxExtension,
   type TxExtension,
 } from "@cosmjs/stargate";
@@ -31,16 +34,18 @@ export type OpenledgerQueryClient = QueryClient &
   AuthExtension &
   BankExtension &
   TxExtension &
+  StakingExtension &
   DatanetsExtension &
   ModelsExtension;
 
-/** QueryClient.withExtensions(cometClient, auth, bank, tx, datanets, models). */
+/** QueryClient.withExtensions(cometClient, auth, bank, tx, staking, datanets, models). */
 export function openledgerQueryClient(cometClient: CometClient): OpenledgerQueryClient {
   return QueryClient.withExtensions(
     cometClient,
     setupAuthExtension,
     setupBankExtension,
     setupTxExtension,
+    setupStakingExtension,
     setupDatanetsExtension,
     setupModelsExtension,
   );

@@ -2,6 +2,7 @@
 // ours (what SigningStargateClient needs to encode them), and the typed EncodeObjects.
 import { type EncodeObject, type GeneratedType, Registry } from "@cosmjs/proto-signing";
 import { defaultRegistryTypes } from "@cosmjs/stargate";
+import * as stx from "cosmjs-types/cosmos/staking/v1beta1/tx";
 import * as dtx from "../proto/gen/openledger/datanets/v1/tx.js";
 import * as mtx from "../proto/gen/openledger/models/v1/tx.js";
 
@@ -59,6 +60,13 @@ export const openledgerResponseTypes: ReadonlyArray<[string, GeneratedType]> = [
   [`${modelsTypeUrls.updatePrice}Response`, gen(mtx.MsgUpdatePriceResponse)],
   [`${modelsTypeUrls.deprecateModel}Response`, gen(mtx.MsgDeprecateModelResponse)],
   [`${modelsTypeUrls.deprecateAdapter}Response`, gen(mtx.MsgDeprecateAdapterResponse)],
+];
+
+/** The stock staking messages' responses (the chain's staking module; cosmjs has the messages). */
+export const stakingResponseTypes: ReadonlyArray<[string, GeneratedType]> = [
+  ["/cosmos.staking.v1beta1.MsgCreateValidatorResponse", gen(stx.MsgCreateValidatorResponse)],
+  ["/cosmos.staking.v1beta1.MsgDelegateResponse", gen(stx.MsgDelegateResponse)],
+  ["/cosmos.staking.v1beta1.MsgUndelegateResponse", gen(stx.MsgUndelegateResponse)],
 ];
 
 /** A Registry with cosmjs's defaultRegistryTypes (bank, staking, …) and every openledger message. */

@@ -1,16 +1,23 @@
 // Reading what a tx answered: its messages' responses (DeliverTxResponse.msgResponses) decoded
 // with this chain's response types, and shortcuts for the ids that new objects were given.
 import type { MsgContributeResponse } from "../proto/gen/openledger/datanets/v1/tx.js";
-import { datanetsTypeUrls, modelsTypeUrls, openledgerResponseTypes } from "./registry.js";
+import {
+  datanetsTypeUrls,
+  modelsTypeUrls,
+  openledgerResponseTypes,
+  stakingResponseTypes,
+} from "./registry.js";
 
 export interface MsgResponses {
   readonly msgResponses: ReadonlyArray<{ readonly typeUrl: string; readonly value: Uint8Array }>;
 }
 
+const RESPONSE_TYPES = [...openledgerResponseTypes, ...stakingResponseTypes];
+
 /** Every response decoded (unknown types, such as bank's, keep their bytes). */
 export function decodeMsgResponses(result: MsgResponses): Array<{ typeUrl: string; value: unknown }> {
   return result.msgResponses.map((r) => {
-    const type = openledgerResponseTypes.find(([url]) => url === r.typeUrl)?.[1];
+    const type = RESPONSE_TYPES.find(([url]) => url === r.typeUrl)?.[1];
     return { typeUrl: r.typeUrl, value: type ? type.decode(r.value) : r.value };
   });
 }

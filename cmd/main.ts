@@ -3,12 +3,14 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { addGlobalOptions, type Registrar } from "./cli.js";
+import { registerAbciCommands } from "./commands/abci.js";
 import { registerClientCommands } from "./commands/client.js";
 import { registerDatanetsCommands } from "./commands/datanets.js";
 import { registerGenesisCommands } from "./commands/genesis.js";
 import { registerKeysCommands } from "./commands/keys.js";
 import { registerModelsCommands } from "./commands/models.js";
 import { registerNodeCommands } from "./commands/node.js";
+import { registerStakingCommands } from "./commands/staking.js";
 import { registerTestnetCommands } from "./commands/testnet.js";
 import { closePrompt } from "./prompt.js";
 
@@ -21,6 +23,8 @@ export const registrars: Registrar[] = [
   registerClientCommands,
   registerDatanetsCommands,
   registerModelsCommands,
+  registerStakingCommands,
+  registerAbciCommands,
 ];
 
 function version(): string {

@@ -6,31 +6,41 @@ import { AuthKeeper, authModule, newAnteHandler } from "./auth/index.js";
 import { BankKeeper, bankModule } from "./bank/index.js";
 import { DatanetsKeeper, datanetsModule } from "./datanets/index.js";
 import { ModelsKeeper, modelsModule } from "./models/index.js";
+import { StakingKeeper, stakingModule } from "./staking/index.js";
 
 export interface AppModules {
   modules: Module[];
   ante: AnteHandler;
-  keepers: { auth: AuthKeeper; bank: BankKeeper; datanets: DatanetsKeeper; models: ModelsKeeper };
+  keepers: {
+    auth: AuthKeeper;
+    bank: BankKeeper;
+    staking: StakingKeeper;
+    datanets: DatanetsKeeper;
+    models: ModelsKeeper;
+  };
 }
 
 /**
  * Genesis order: auth before bank (bank creates accounts for balances it mints), bank before
- * datanets (datanets checks its escrow's balance), datanets before models (models checks that the
- * datanet versions it names exist).
+ * staking (staking checks its pools' balances) and before datanets (datanets checks its escrow's
+ * balance), datanets before models (models checks that the datanet versions it names exist).
+ * Begin/end block run in the same order; staking alone returns validator updates.
  */
 export function buildModules(): AppModules {
   const auth = new AuthKeeper();
   const bank = new BankKeeper(auth);
+  const staking = new StakingKeeper(bank);
   const datanets = new DatanetsKeeper(bank);
   const models = new ModelsKeeper(datanets);
   const modules = [
     authModule(auth),
     bankModule(bank),
+    stakingModule(staking),
     datanetsModule(datanets),
     modelsModule(models),
   ] as Module[];
-  const keepers = { auth, bank, datanets, models };
+  const keepers = { auth, bank, staking, datanets, models };
   return { modules, ante: newAnteHandler(auth, bank, new VerifiedSignatures()), keepers };
 }
 
-export const STORE_NAMES = ["auth", "bank", "datanets", "models"] as const;
+export const STORE_NAMES = ["auth", "bank", "staking", "datanets", "models"] as const;

@@ -100,6 +100,7 @@ export class Node {
         }
         p2p = await startP2PHost(opts.p2pLaddr, nodeKey, { gossipsub: bftGossipsubOptions(genesis.chainId) });
         bft = new BftService({
+          db,
           genesis,
           app,
           mempool,

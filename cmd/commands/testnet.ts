@@ -8,6 +8,7 @@ import {
   shellQuote,
 } from "../../node/genesis/testnet.js";
 import { expandHome } from "../cli.js";
+import { Keyring } from "../keyring.js";
 
 export function registerTestnetCommands(program: Command): void {
   const testnet = program.command("testnet").description("local multi-validator test networks");
@@ -27,8 +28,17 @@ export function registerTestnetCommands(program: Command): void {
       const basePort = intFlag("--base-port", opts.basePort);
       const output = expandHome(opts.output);
       const { genesis, nodes } = await initTestnet({ validators, output, chainId: opts.chainId, basePort });
+      // Each validator's operator account, in its node's keyring (backend "test", as the dev keys).
+      for (const n of nodes) {
+        await new Keyring({ home: n.home, backend: "test" }).add("operator", {
+          mnemonic: n.operator.mnemonic,
+        });
+      }
       process.stdout.write(
         `initialized ${genesis.chain_id} with ${nodes.length} validators in ${output} (peers: ${output}/peers.txt)\n`,
+      );
+      process.stdout.write(
+        'each node\'s validator operator is the key "operator" in its home (--keyring-backend test)\n',
       );
       process.stdout.write("start each node (one terminal each):\n");
       for (const n of nodes) process.stdout.write(`openledgerd ${n.startArgs.map(shellQuote).join(" ")}\n`);

@@ -131,6 +131,13 @@ export class BankKeeper {
     for (const c of coins) this.setSupply(ctx, c.denom, this.getSupply(ctx, c.denom) + c.amount);
   }
 
+  /** Removes coins from an account and the supply (the SDK's BurnCoins: slashed stake). */
+  burn(ctx: Context, address: Uint8Array, coins: readonly Amount[]): void {
+    this.subtract(ctx, address, coins);
+    for (const c of coins) this.setSupply(ctx, c.denom, this.getSupply(ctx, c.denom) - c.amount);
+    ctx.events.emit("burn", { burner: formatAddress(address), amount: coinsToString(coins) });
+  }
+
   /** Every account balance in key order, for genesis export. */
   *allBalances(ctx: Context): Generator<{ address: Uint8Array; coins: Amount[] }> {
     const p = keys.BALANCES_PREFIX;

@@ -32,12 +32,46 @@ export type CheckTxResult = ExecTxResult;
 
 export type CheckTxKind = "new" | "recheck" | "dryRun";
 
+/** A change of the consensus validator set (ABCI ValidatorUpdate). */
+export interface ValidatorUpdate {
+  /** ed25519 public key, 32 bytes. */
+  pubKey: Uint8Array;
+  /** Voting power; 0 removes the validator from the set. */
+  power: bigint;
+}
+
+/** Evidence of a validator's misbehaviour committed in a block (ABCI Misbehavior). */
+export interface Misbehavior {
+  /** Two conflicting votes by one validator at one height and round. */
+  type: "duplicateVote";
+  /** Consensus address: the first 20 bytes of sha256(ed25519 public key), as CometBFT. */
+  validatorAddress: Uint8Array;
+  /** Height of the infraction. */
+  height: bigint;
+  /** Block time of the infraction, nanoseconds since the epoch. */
+  timeNs: bigint;
+  /** Total voting power of the validator set at the infraction height. */
+  totalVotingPower: bigint;
+}
+
 export interface InitChainRequest {
   chainId: string;
   timeNs: bigint;
   initialHeight: bigint;
   /** The genesis app_state object, one entry per module. */
   appState: Record<string, unknown>;
+  /** The genesis document's validators. */
+  validators: ValidatorUpdate[];
+}
+
+export interface InitChainResult {
+  appHash: Uint8Array;
+  /**
+   * The validator set the application wants, sorted by pubKey; empty means "use the genesis
+   * document's" (as CometBFT). When both are non-empty they are the same set (initChain refuses a
+   * genesis where they differ).
+   */
+  validators: ValidatorUpdate[];
 }
 
 export interface FinalizeBlockRequest {
@@ -47,12 +81,19 @@ export interface FinalizeBlockRequest {
   txs: Uint8Array[];
   hash: Uint8Array;
   proposerAddress: Uint8Array;
+  /** Evidence committed in this block; [] when there is none. */
+  misbehavior: Misbehavior[];
 }
 
 export interface FinalizeBlockResult {
   txResults: ExecTxResult[];
   events: Event[];
   appHash: Uint8Array;
+  /**
+   * Changes of the validator set decided by this block's EndBlock: sorted by pubKey bytes, one
+   * per pubKey, power 0 removes. CometBFT applies them at height + 2.
+   */
+  validatorUpdates: ValidatorUpdate[];
 }
 
 export interface Application {
@@ -63,7 +104,7 @@ export interface Application {
    * block; "dryRun" checks without changing the check state (the check_tx RPC).
    */
   checkTx(tx: Uint8Array, kind?: CheckTxKind): CheckTxResult;
-  initChain(req: InitChainRequest): Promise<{ appHash: Uint8Array }>;
+  initChain(req: InitChainRequest): Promise<InitChainResult>;
   /** Picks txs for a proposal in order, within maxBytes. */
   prepareProposal(txs: Uint8Array[], maxBytes: number): Uint8Array[];
   processProposal(txs: Uint8Array[]): boolean;

@@ -18,6 +18,7 @@ import type {
   FinalizeBlockRequest,
   FinalizeBlockResult,
   InitChainRequest,
+  InitChainResult,
   QueryRequest,
   QueryResponse,
 } from "./application.js";
@@ -26,6 +27,7 @@ import { AbciError, SdkCode, sdkError, toAbci } from "./errors.js";
 import { GasMeter, OutOfGasError } from "./gas.js";
 import type { Module, MsgType, QueryRoute } from "./module.js";
 import { type DecodedTx, decodeTx } from "./tx.js";
+import { checkGenesisValidators, collectValidatorUpdates } from "./validator-updates.js";
 
 export const SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate";
 
@@ -121,7 +123,7 @@ export class BaseApp implements Application {
     return this.runTx(kind === "recheck" ? "recheck" : "check", tx, store, this.checkHeader);
   }
 
-  async initChain(req: InitChainRequest): Promise<{ appHash: Uint8Array }> {
+  async initChain(req: InitChainRequest): Promise<InitChainResult> {
     if (req.chainId !== this.chainId)
       throw new Error(`genesis chain-id ${req.chainId} is not ${this.chainId}`);
     if (this.opts.committed.lastCommit.appHash.length > 0)
@@ -132,17 +134,20 @@ export class BaseApp implements Application {
     }
     const store = new CacheMultiStore(this.opts.committed);
     const header = { chainId: this.chainId, height: req.initialHeight - 1n, timeNs: req.timeNs };
-    this.lastBlockTimeNs = req.timeNs;
     const ctx = new Context(header, "genesis", new GasMeter(), store);
-    for (const m of this.modules) {
+    const answers = this.modules.map((m) => {
       const json = req.appState[m.name];
       const genesis = json === undefined ? m.defaultGenesis() : m.parseGenesis(json);
-      m.initGenesis(ctx, genesis);
-    }
+      return { module: m.name, updates: m.initGenesis(ctx, genesis) ?? undefined };
+    });
+    const validators = collectValidatorUpdates(answers, "initGenesis").filter((u) => u.power > 0n);
+    // Callers built before the field existed pass nothing: treated as an empty list.
+    checkGenesisValidators(req.validators ?? [], validators);
+    this.lastBlockTimeNs = req.timeNs;
     const { appHash, ops } = this.opts.committed.commit(header.height, store.writes);
     await this.opts.db.batch(ops);
     this.resetCheckState();
-    return { appHash };
+    return { appHash, validators };
   }
 
   /** The genesis app_state of the current committed state, module by module. */
@@ -177,12 +182,18 @@ export class BaseApp implements Application {
     this.lastBlockTimeNs = req.timeNs;
     const store = new CacheMultiStore(this.opts.committed);
     const blockCtx = new Context(header, "deliver", new GasMeter(), store);
-    for (const m of this.modules) m.beginBlock?.(blockCtx);
+    // Callers built before the field existed pass nothing: treated as no evidence.
+    const begin = { misbehavior: req.misbehavior ?? [] };
+    for (const m of this.modules) m.beginBlock?.(blockCtx, begin);
     const txResults = req.txs.map((tx) => this.runTx("deliver", tx, store, header));
-    for (const m of this.modules) m.endBlock?.(blockCtx);
+    const answers = this.modules.map((m) => ({
+      module: m.name,
+      updates: m.endBlock?.(blockCtx) ?? undefined,
+    }));
+    const validatorUpdates = collectValidatorUpdates(answers, "endBlock");
     const { appHash, ops } = this.opts.committed.commit(req.height, store.writes);
     this.pending = { height: req.height, ops };
-    return { txResults, events: blockCtx.events.events, appHash };
+    return { txResults, events: blockCtx.events.events, appHash, validatorUpdates };
   }
 
   async commit(): Promise<void> {

@@ -1,6 +1,7 @@
 // What a module gives baseapp: its message types, query routes, genesis and block hooks.
 // Modules see only a Context; they never import consensus, p2p or rpc.
 import type { Any } from "cosmjs-types/google/protobuf/any";
+import type { Misbehavior, ValidatorUpdate } from "./application.js";
 import type { Context } from "./context.js";
 
 export interface MsgType<M> {
@@ -31,11 +32,26 @@ export interface Module<G = unknown> {
   defaultGenesis(): G;
   /** Parses and checks the module's app_state JSON; throws with a clear message. */
   parseGenesis(json: unknown): G;
-  initGenesis(ctx: Context, genesis: G): void;
+  /**
+   * Writes the module's genesis state. The module that decides the validator set (staking) returns
+   * the initial set; at most one module may return a non-empty list.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: modules without a validator set return nothing
+  initGenesis(ctx: Context, genesis: G): ValidatorUpdate[] | void;
   /** Exact inverse of initGenesis: exporting then importing gives the same state. */
   exportGenesis(ctx: Context): G;
   /** Genesis as JSON (bigints as strings), as it is written to genesis.json. */
   genesisToJson(genesis: G): unknown;
-  beginBlock?(ctx: Context): void;
-  endBlock?(ctx: Context): void;
+  /** Runs before the block's txs, with the evidence the block commits. */
+  beginBlock?(ctx: Context, req: BeginBlockRequest): void;
+  /**
+   * Runs after the block's txs. The module that decides the validator set returns its changes; at
+   * most one module may return a non-empty list.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: modules without a validator set return nothing
+  endBlock?(ctx: Context): ValidatorUpdate[] | void;
+}
+
+export interface BeginBlockRequest {
+  misbehavior: readonly Misbehavior[];
 }

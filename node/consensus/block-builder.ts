@@ -3,6 +3,7 @@
 // producer and, later, the BFT proposer.
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type { Block } from "cosmjs-types/tendermint/types/block";
+import type { Evidence } from "cosmjs-types/tendermint/types/evidence";
 import type { BlockID, Commit } from "cosmjs-types/tendermint/types/types";
 import {
   BLOCK_ID_FLAG_COMMIT,
@@ -10,8 +11,9 @@ import {
   commitHash,
   consensusParamsHash,
   dataHash,
-  emptyEvidenceHash,
   encodeBlock,
+  evidenceBytes,
+  evidenceHash,
   zeroBlockId,
 } from "../types/block.js";
 import type { Ed25519Key } from "../types/ed25519.js";
@@ -27,6 +29,8 @@ export interface BlockInputs {
   /** The commit of the previous block; an empty commit at the first height. */
   lastCommit: Commit;
   txs: Uint8Array[];
+  /** Evidence committed by this block (none by default). */
+  evidence?: Evidence[];
   validators: readonly Validator[];
   nextValidators: readonly Validator[];
   maxBytes: bigint;
@@ -59,11 +63,11 @@ export function buildBlock(i: BlockInputs): BuiltBlock {
       consensusHash: consensusParamsHash(i.maxBytes, i.maxGas),
       appHash: i.appHash,
       lastResultsHash: i.lastResultsHash,
-      evidenceHash: emptyEvidenceHash(),
+      evidenceHash: evidenceHash((i.evidence ?? []).map((e) => evidenceBytes(e)!)),
       proposerAddress: i.proposerAddress,
     },
     data: { txs: i.txs },
-    evidence: { evidence: [] },
+    evidence: { evidence: i.evidence ?? [] },
     lastCommit: i.lastCommit,
   };
   const bytes = encodeBlock(block);

@@ -12,6 +12,7 @@ import type { BlockStore, StoredBlock } from "../store/block-store.js";
 import type { BatchOps, Db } from "../store/db.js";
 import type { TxIndex } from "../store/tx-index.js";
 import { timestampToNanos } from "./block-builder.js";
+import { misbehaviorOf } from "./misbehavior.js";
 
 /** Adds records derived from a block's txs to the block's atomic batch (e.g. the content store). */
 export interface BlockBatchHook {
@@ -49,11 +50,15 @@ export class BlockExecutor {
       txs: stored.block.data?.txs ?? [],
       hash: stored.blockId.hash,
       proposerAddress: header.proposerAddress,
+      misbehavior: misbehaviorOf(stored.block),
     });
     return {
       events: result.events,
       txResults: result.txResults,
-      validatorUpdates: [],
+      validatorUpdates: result.validatorUpdates.map((u) => ({
+        pubKey: { ed25519: u.pubKey },
+        power: u.power,
+      })),
       consensusParamUpdates: undefined,
       appHash: result.appHash,
     };
@@ -64,6 +69,8 @@ export class BlockExecutor {
     stored: StoredBlock,
     blockBytes: Uint8Array,
     seenCommit: Commit,
+    /** Consensus state derived from the results, written in the same batch (next validator sets). */
+    stateOps?: (results: ResponseFinalizeBlock) => BatchOps,
   ): Promise<ResponseFinalizeBlock> {
     const started = performance.now();
     const { db, blockStore, txIndex, app, mempool, metrics } = this.deps;
@@ -88,6 +95,7 @@ export class BlockExecutor {
         putAll(batch, txIndex.indexOps(height, [entry]));
       }
       for (const hook of this.deps.batchHooks ?? []) putAll(batch, hook.blockOps(txs, results.txResults));
+      if (stateOps) putAll(batch, stateOps(results));
     } catch (err) {
       await batch.close();
       throw err;

@@ -1,7 +1,7 @@
 // Start-up handshake (CometBFT's Handshaker): bring the application to the block store's
 // height, running InitChain on a fresh chain and replaying stored blocks it has not committed.
 import { toHex } from "@cosmjs/encoding";
-import type { Application } from "../app/application.js";
+import type { Application, ValidatorUpdate } from "../app/application.js";
 import type { GenesisDoc } from "../genesis/genesis-doc.js";
 import type { Logger } from "../logger.js";
 import type { BlockStore } from "../store/block-store.js";
@@ -18,12 +18,14 @@ export async function handshake(
 ): Promise<void> {
   let info = app.info();
   if (info.lastBlockAppHash.length === 0) {
-    const { appHash } = await app.initChain({
+    const { appHash, validators } = await app.initChain({
       chainId: genesis.chainId,
       timeNs: timestampToNanos(genesis.genesisTime),
       initialHeight: genesis.initialHeight,
       appState: genesis.appState,
+      validators: genesis.validators.map((v) => ({ pubKey: v.pubKey, power: v.votingPower })),
     });
+    checkInitialValidators(genesis, validators);
     logger?.info({ appHash: toHex(appHash) }, "initialized chain from genesis");
     info = app.info();
   }
@@ -45,5 +47,21 @@ export async function handshake(
     }
     await app.commit();
     logger?.info({ height: h.toString() }, "replayed block");
+  }
+}
+
+/**
+ * CometBFT lets InitChain replace the genesis validators; here the genesis document's list is the
+ * set of the first heights, so the application's answer must be empty or that same set.
+ */
+function checkInitialValidators(genesis: GenesisDoc, fromApp: readonly ValidatorUpdate[]): void {
+  if (fromApp.length === 0) return;
+  const key = (pubKey: Uint8Array, power: bigint) => `${toHex(pubKey)}:${power}`;
+  const want = genesis.validators.map((v) => key(v.pubKey, v.votingPower)).sort();
+  const got = fromApp.map((v) => key(v.pubKey, v.power)).sort();
+  if (want.join(",") !== got.join(",")) {
+    throw new Error(
+      `the application's initial validators (${got.join(", ")}) differ from genesis.json's (${want.join(", ")})`,
+    );
   }
 }

@@ -1,15 +1,20 @@
 // The single-validator dev chain `start --dev` creates the first time: chain-id
-// openledger-dev-1, the accounts of genesis/dev-accounts.json funded in uopen.
+// openledger-dev-1, the accounts of genesis/dev-accounts.json funded in uopen, and one staking
+// validator (the node's key, power 10) operated by the first dev account (alice), which
+// self-delegates 10^7 uopen on top of its balance (held by the bonded pool).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { nowTimestamp, timestampToRfc3339 } from "../types/time.js";
-import { defaultConsensusParams, type GenesisDocJson, validatorJson } from "./genesis-doc.js";
+import { defaultConsensusParams, type GenesisDocJson } from "./genesis-doc.js";
+import { setGenesisValidators } from "./genesis-validators.js";
 
 export const DEV_CHAIN_ID = "openledger-dev-1";
 export const DEV_DENOM = "uopen";
 export const DEV_MIN_GAS_PRICE = "0.025uopen";
 /** Each dev account starts with 10^15 uopen (10^9 OPEN). */
 export const DEV_ACCOUNT_BALANCE = 10n ** 15n;
+/** The dev validator's voting power (its self-delegation is power × 10^6 uopen). */
+export const DEV_VALIDATOR_POWER = 10n;
 
 export interface DevAccount {
   name: string;
@@ -23,12 +28,12 @@ export function loadDevAccounts(): DevAccount[] {
 }
 
 export function devGenesis(validatorPubKey: Uint8Array, accounts = loadDevAccounts()): GenesisDocJson {
-  return {
+  const genesis: GenesisDocJson = {
     genesis_time: timestampToRfc3339(nowTimestamp()),
     chain_id: DEV_CHAIN_ID,
     initial_height: "1",
     consensus_params: defaultConsensusParams(),
-    validators: [validatorJson(validatorPubKey, 10n, "dev-validator")],
+    validators: [],
     app_hash: "",
     app_state: {
       auth: {
@@ -56,4 +61,15 @@ export function devGenesis(validatorPubKey: Uint8Array, accounts = loadDevAccoun
       },
     },
   };
+  const operator = accounts[0];
+  if (!operator) throw new Error("the dev genesis needs at least one account (the validator's operator)");
+  setGenesisValidators(genesis, [
+    {
+      pubKey: validatorPubKey,
+      power: DEV_VALIDATOR_POWER,
+      name: "dev-validator",
+      operator: operator.address,
+    },
+  ]);
+  return genesis;
 }

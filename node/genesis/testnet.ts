@@ -1,18 +1,23 @@
 // A local multi-validator testnet (`openledgerd testnet init`): N node homes under one directory,
 // each with its own validator and node keys, one shared genesis listing every validator with power
 // 10 and funding the dev accounts as the dev chain does, and the `start` flags of each node: distinct
-// RPC, p2p and metrics ports on 127.0.0.1 and every other node as a persistent peer.
+// RPC, p2p and metrics ports on 127.0.0.1 and every other node as a persistent peer. Each validator
+// is a staking validator operated by a fresh account of its own (funded like a dev account, a
+// self-delegation of power × 10^6 uopen); its mnemonic is returned (the CLI writes it into the
+// node's keyring as "operator").
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { generateKeyPairFromSeed } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import { FilePV } from "../consensus/bft/privval.js";
 import { homePaths } from "../options.js";
 import { type Ed25519Key, generateKey } from "../types/ed25519.js";
 import { writeNodeKey, writePrivValidatorKey } from "../types/keyfile.js";
-import { devGenesis } from "./dev-genesis.js";
-import { type GenesisDocJson, validatorJson } from "./genesis-doc.js";
+import { DEV_ACCOUNT_BALANCE, DEV_DENOM, devGenesis } from "./dev-genesis.js";
+import type { GenesisDocJson } from "./genesis-doc.js";
+import { setGenesisValidators } from "./genesis-validators.js";
 import { initHome } from "./init-home.js";
 
 export const DEFAULT_TESTNET_CHAIN_ID = "openledger-testnet-1";
@@ -39,6 +44,8 @@ export interface TestnetNode {
   metricsLaddr: string;
   /** Arguments after `openledgerd` that start this node. */
   startArgs: string[];
+  /** The account that operates this node's staking validator (test-only key, like the dev accounts). */
+  operator: { address: string; mnemonic: string };
 }
 
 /** The libp2p peer id node/p2p/host.ts derives from a node key. */
@@ -71,10 +78,21 @@ export async function initTestnet(
   }
   const validatorKeys = homes.map(() => generateKey());
   const nodeKeys = homes.map(() => generateKey());
+  const operators = await Promise.all(homes.map(() => newOperator()));
   const genesis = devGenesis(validatorKeys[0]!.pubKey);
   genesis.chain_id = opts.chainId;
-  genesis.validators = validatorKeys.map((k, i) =>
-    validatorJson(k.pubKey, TESTNET_VALIDATOR_POWER, `node${i}`),
+  fundAccounts(
+    genesis,
+    operators.map((o) => o.address),
+  );
+  setGenesisValidators(
+    genesis,
+    validatorKeys.map((k, i) => ({
+      pubKey: k.pubKey,
+      power: TESTNET_VALIDATOR_POWER,
+      name: `node${i}`,
+      operator: operators[i]!.address,
+    })),
   );
 
   const nodes: TestnetNode[] = [];
@@ -90,6 +108,7 @@ export async function initTestnet(
       rpcLaddr: `tcp://127.0.0.1:${p2pPort + 1}`,
       metricsLaddr: `tcp://127.0.0.1:${p2pPort + 2}`,
       startArgs: [],
+      operator: operators[i]!,
     });
   }
   for (const n of nodes) {
@@ -129,4 +148,23 @@ export async function initTestnet(
 
 export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+async function newOperator(): Promise<{ address: string; mnemonic: string }> {
+  const wallet = await DirectSecp256k1HdWallet.generate(24, { prefix: "open" });
+  const [account] = await wallet.getAccounts();
+  return { address: account!.address, mnemonic: wallet.mnemonic };
+}
+
+/** Adds auth accounts (numbered after the existing ones) funded with a dev account's balance. */
+function fundAccounts(genesis: GenesisDocJson, addresses: string[]): void {
+  const auth = genesis.app_state.auth as {
+    accounts: { address: string; account_number: string; sequence: string }[];
+  };
+  const bank = genesis.app_state.bank as { balances: { address: string; coins: unknown[] }[] };
+  let next = BigInt(auth.accounts.length);
+  for (const address of addresses) {
+    auth.accounts.push({ address, account_number: String(next++), sequence: "0" });
+    bank.balances.push({ address, coins: [{ denom: DEV_DENOM, amount: DEV_ACCOUNT_BALANCE.toString() }] });
+  }
 }

@@ -15,11 +15,12 @@ import type { PeerId } from "@libp2p/interface";
 import { type Multiaddr, multiaddr } from "@multiformats/multiaddr";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
+import { DuplicateVoteEvidence } from "cosmjs-types/tendermint/types/evidence";
 import { Part, Proposal, SignedMsgType, Vote } from "cosmjs-types/tendermint/types/types";
 import type { P2PHost } from "./host.js";
 
 export type GossipVerdict = "accept" | "ignore" | "reject";
-export type GossipKind = "proposal" | "blockPart" | "vote";
+export type GossipKind = "proposal" | "blockPart" | "vote" | "evidence";
 
 /** CometBFT's BlockPartMessage: a part of the proposal block of (height, round). */
 export interface BlockPart {
@@ -33,6 +34,7 @@ export interface ConsensusGossipHandlers {
   onProposal(proposal: Proposal, from: string): Promise<GossipVerdict>;
   onBlockPart(part: BlockPart, from: string): Promise<GossipVerdict>;
   onVote(vote: Vote, from: string): Promise<GossipVerdict>;
+  onEvidence(evidence: DuplicateVoteEvidence, from: string): Promise<GossipVerdict>;
 }
 
 /** Largest accepted message per topic, in bytes (CometBFT caps consensus messages at 1 MiB). */
@@ -40,6 +42,7 @@ export const DEFAULT_MAX_BYTES: Readonly<Record<GossipKind, number>> = {
   proposal: 16 * 1024,
   blockPart: 1024 * 1024,
   vote: 64 * 1024,
+  evidence: 64 * 1024,
 };
 
 /** types.BlockPartSizeBytes: parts carry at most 64 KiB of block. */
@@ -53,6 +56,7 @@ const TOPIC_NAMES: Record<GossipKind, string> = {
   proposal: "proposal",
   blockPart: "block-part",
   vote: "vote",
+  evidence: "evidence",
 };
 
 /** The gossipsub topic of one message kind on one chain. */
@@ -62,7 +66,7 @@ export function consensusTopic(chainId: string, kind: GossipKind): string {
   return `/openledger/${chainId}/consensus/${TOPIC_NAMES[kind]}/1`;
 }
 
-const KINDS: readonly GossipKind[] = ["proposal", "blockPart", "vote"];
+const KINDS: readonly GossipKind[] = ["proposal", "blockPart", "vote", "evidence"];
 const textEncoder = new TextEncoder();
 
 /**
@@ -159,7 +163,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function decodeConsensusMessage(
   kind: GossipKind,
   data: Uint8Array,
-): Proposal | BlockPart | Vote | undefined {
+): Proposal | BlockPart | Vote | DuplicateVoteEvidence | undefined {
   try {
     switch (kind) {
       case "proposal": {
@@ -181,6 +185,13 @@ export function decodeConsensusMessage(
         if (v.height <= 0n || v.round < 0 || v.validatorIndex < 0) return undefined;
         if (v.validatorAddress.length !== 20 || v.signature.length === 0) return undefined;
         return v;
+      }
+      case "evidence": {
+        const ev = DuplicateVoteEvidence.decode(data);
+        if (!sameBytes(DuplicateVoteEvidence.encode(ev).finish(), data)) return undefined;
+        if (ev.voteA === undefined || ev.voteB === undefined || ev.timestamp === undefined) return undefined;
+        if (ev.voteA.height <= 0n || ev.totalVotingPower <= 0n || ev.validatorPower <= 0n) return undefined;
+        return ev;
       }
       case "blockPart": {
         const bp = decodeBlockPart(data);
@@ -237,6 +248,7 @@ export class ConsensusGossip {
       proposal: consensusTopic(chainId, "proposal"),
       blockPart: consensusTopic(chainId, "blockPart"),
       vote: consensusTopic(chainId, "vote"),
+      evidence: consensusTopic(chainId, "evidence"),
     };
     this.maxBytes = { ...DEFAULT_MAX_BYTES, ...opts.maxBytes };
     const pubsub = (host.libp2p.services as Record<string, unknown>).pubsub as PubSub | undefined;
@@ -244,7 +256,7 @@ export class ConsensusGossip {
     this.pubsub = pubsub;
   }
 
-  /** Installs the topic validators, then subscribes to the three topics. */
+  /** Installs the topic validators, then subscribes to the four topics. */
   start(): void {
     if (this.started) return;
     if (this.pubsub.globalSignaturePolicy !== StrictNoSign)
@@ -269,7 +281,7 @@ export class ConsensusGossip {
     }
   }
 
-  /** Resolves once at least n peers subscribe to all three topics; throws after timeoutMs. */
+  /** Resolves once at least n peers subscribe to all four topics; throws after timeoutMs. */
   async waitForPeers(n: number, timeoutMs = 10_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (this.peersOnAllTopics() < n) {
@@ -303,6 +315,10 @@ export class ConsensusGossip {
     return this.publish("vote", encodeVote(vote));
   }
 
+  publishEvidence(evidence: DuplicateVoteEvidence): Promise<number> {
+    return this.publish("evidence", DuplicateVoteEvidence.encode(evidence).finish());
+  }
+
   private async publish(kind: GossipKind, data: Uint8Array): Promise<number> {
     if (!this.started) throw new Error("consensus gossip is not started");
     if (data.length > this.maxBytes[kind])
@@ -320,6 +336,8 @@ export class ConsensusGossip {
       let verdict: GossipVerdict;
       if (kind === "proposal") verdict = await this.handlers.onProposal(decoded as Proposal, from);
       else if (kind === "vote") verdict = await this.handlers.onVote(decoded as Vote, from);
+      else if (kind === "evidence")
+        verdict = await this.handlers.onEvidence(decoded as DuplicateVoteEvidence, from);
       else verdict = await this.handlers.onBlockPart(decoded as BlockPart, from);
       return RESULT[verdict] ?? TopicValidatorResult.Ignore;
     } catch {

@@ -27,6 +27,13 @@ export enum DbPrefix {
    * 0x0A ‖ 0x01 ‖ sha256 ‖ u32be(chunk index) → chunk bytes.
    */
   Content = 0x0a,
+  /**
+   * Validator set (with proposer priorities) of a height, written with the block two heights below
+   * it: 0x0B ‖ u64be(height) → tendermint.types.ValidatorSet (node/consensus/bft/validator-history.ts).
+   */
+  ValidatorSet = 0x0b,
+  /** Committed evidence: 0x0C ‖ u64be(height) ‖ validator address → empty (evidence-pool.ts). */
+  Evidence = 0x0c,
 }
 
 export type Db = Level<Bytes, Bytes>;

@@ -4,6 +4,11 @@
 
 import type { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import { Block } from "cosmjs-types/tendermint/types/block";
+import {
+  DuplicateVoteEvidence,
+  type Evidence,
+  LightClientAttackEvidence,
+} from "cosmjs-types/tendermint/types/evidence";
 import type { BlockID, Commit, CommitSig } from "cosmjs-types/tendermint/types/types";
 import { hashFromByteSlices } from "../crypto/merkle.js";
 import { sha256 } from "../crypto/sha256.js";
@@ -30,6 +35,16 @@ export function dataHash(txs: readonly Uint8Array[]): Uint8Array {
 /** EvidenceList.Hash: merkle root over each evidence's Bytes(). */
 export function evidenceHash(evidenceBytes: readonly Uint8Array[]): Uint8Array {
   return hashFromByteSlices(evidenceBytes);
+}
+
+/** Evidence.Bytes(): the proto of the concrete evidence type (not the oneof wrapper). */
+export function evidenceBytes(e: Evidence): Uint8Array | undefined {
+  if (e.duplicateVoteEvidence !== undefined)
+    return DuplicateVoteEvidence.encode(e.duplicateVoteEvidence).finish();
+  if (e.lightClientAttackEvidence !== undefined) {
+    return LightClientAttackEvidence.encode(e.lightClientAttackEvidence).finish();
+  }
+  return undefined;
 }
 
 /** evidence_hash of a block without evidence: sha256(""). */

@@ -351,15 +351,12 @@ describe("BaseApp (auth + bank, real signatures)", () => {
 
     it("an unknown path is code 6; a past height is code 18", () => {
       const unknown = t.app.query({
-        path: "/cosmos.staking.v1beta1.Query/Validators",
+        path: "/cosmos.gov.v1beta1.Query/Proposals",
         data: new Uint8Array(),
         prove: false,
       });
       assert.equal(unknown.code, 6);
-      assert.equal(
-        unknown.log,
-        "unknown query path /cosmos.staking.v1beta1.Query/Validators: unknown request",
-      );
+      assert.equal(unknown.log, "unknown query path /cosmos.gov.v1beta1.Query/Proposals: unknown request");
       const past = t.app.query({
         path: "/cosmos.bank.v1beta1.Query/TotalSupply",
         data: new Uint8Array(),

@@ -119,6 +119,7 @@ describe("genesis", () => {
         timeNs: 0n,
         initialHeight: height + 1n,
         appState: json,
+        validators: [],
       });
       assert.equal(toHex(appHash), toHex(a.app.info().lastBlockAppHash), "same app hash");
       assert.equal(b.app.info().lastBlockHeight, height);
@@ -186,7 +187,13 @@ describe("genesis", () => {
     async function refused(appState: unknown, message: RegExp): Promise<void> {
       const t = await track(newApp());
       await assert.rejects(
-        t.app.initChain({ chainId: CHAIN_ID, timeNs: 0n, initialHeight: 1n, appState: appState as AppState }),
+        t.app.initChain({
+          chainId: CHAIN_ID,
+          timeNs: 0n,
+          initialHeight: 1n,
+          appState: appState as AppState,
+          validators: [],
+        }),
         (err: Error) => {
           assert.match(err.message, message);
           return true;
@@ -200,6 +207,7 @@ describe("genesis", () => {
         timeNs: 0n,
         initialHeight: 1n,
         appState: devAppState(),
+        validators: [],
       });
       assert.equal(appHash.length, 32);
     }
@@ -282,8 +290,8 @@ describe("genesis", () => {
 
     it("an unknown module", async () => {
       const s = state();
-      s.staking = { params: {} };
-      await refused(s, /^genesis app_state has unknown module "staking"$/);
+      s.gov = { params: {} };
+      await refused(s, /^genesis app_state has unknown module "gov"$/);
     });
 
     it("a bad min gas price, account number or auth params", async () => {
@@ -304,12 +312,30 @@ describe("genesis", () => {
     it("a genesis for another chain-id, and a second initChain", async () => {
       const t = await track(newApp());
       await assert.rejects(
-        t.app.initChain({ chainId: "other-1", timeNs: 0n, initialHeight: 1n, appState: devAppState() }),
+        t.app.initChain({
+          chainId: "other-1",
+          timeNs: 0n,
+          initialHeight: 1n,
+          appState: devAppState(),
+          validators: [],
+        }),
         /^Error: genesis chain-id other-1 is not openledger-dev-1$/,
       );
-      await t.app.initChain({ chainId: CHAIN_ID, timeNs: 0n, initialHeight: 1n, appState: devAppState() });
+      await t.app.initChain({
+        chainId: CHAIN_ID,
+        timeNs: 0n,
+        initialHeight: 1n,
+        appState: devAppState(),
+        validators: [],
+      });
       await assert.rejects(
-        t.app.initChain({ chainId: CHAIN_ID, timeNs: 0n, initialHeight: 1n, appState: devAppState() }),
+        t.app.initChain({
+          chainId: CHAIN_ID,
+          timeNs: 0n,
+          initialHeight: 1n,
+          appState: devAppState(),
+          validators: [],
+        }),
         /initChain on a chain that has state/,
       );
     });
@@ -322,6 +348,7 @@ describe("genesis", () => {
       timeNs: 0n,
       initialHeight: 1n,
       appState: {},
+      validators: [],
     });
     assert.equal(appHash.length, 32);
     const exported = t.app.exportGenesis() as {

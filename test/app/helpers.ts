@@ -37,11 +37,12 @@ import type { Coin } from "cosmjs-types/cosmos/base/v1beta1/coin";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { SimulateRequest } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { AuthInfo, Fee, Tx, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import type { Event, ExecTxResult } from "cosmjs-types/tendermint/abci/types";
+import type { Event } from "cosmjs-types/tendermint/abci/types";
 import { AuthKeeper } from "../../modules/auth/keeper.js";
 import { BankKeeper } from "../../modules/bank/keeper.js";
 import { buildModules, STORE_NAMES } from "../../modules/index.js";
 import { formatAddress, moduleAddress } from "../../node/app/address.js";
+import type { FinalizeBlockResult, Misbehavior } from "../../node/app/application.js";
 import { BaseApp, SIMULATE_PATH } from "../../node/app/baseapp.js";
 import { CommittedStore } from "../../node/store/committed-store.js";
 import { type Db, openDb } from "../../node/store/db.js";
@@ -176,16 +177,17 @@ export async function newApp(): Promise<TestApp> {
 /** A fresh app initialised with the given app_state (default: the dev genesis). */
 export async function genesisApp(appState: Record<string, unknown> = devAppState()): Promise<TestApp> {
   const t = await newApp();
-  await t.app.initChain({ chainId: CHAIN_ID, timeNs: 0n, initialHeight: 1n, appState });
+  await t.app.initChain({ chainId: CHAIN_ID, timeNs: 0n, initialHeight: 1n, appState, validators: [] });
   return t;
 }
 
-/** Finalizes the next block with these txs and commits it. */
+/** Finalizes the next block with these txs (and evidence) and commits it. */
 export async function runBlock(
   app: BaseApp,
   txs: Uint8Array[],
   timeNs = 1_700_000_000_000_000_000n,
-): Promise<{ txResults: ExecTxResult[]; appHash: Uint8Array; events: Event[] }> {
+  misbehavior: Misbehavior[] = [],
+): Promise<FinalizeBlockResult> {
   const height = app.info().lastBlockHeight + 1n;
   const res = app.finalizeBlock({
     height,
@@ -193,6 +195,7 @@ export async function runBlock(
     txs,
     hash: new Uint8Array(32),
     proposerAddress: new Uint8Array(20),
+    misbehavior,
   });
   await app.commit();
   return res;
@@ -431,6 +434,11 @@ export function eventsOf(events: readonly Event[], type: string): Record<string,
 // A stock cosmjs QueryClient over the app's query method (what the RPC's abci_query would do)
 
 export function cosmjsQueryClient(app: BaseApp): QueryClient & AuthExtension & BankExtension & TxExtension {
+  return QueryClient.withExtensions(appComet(app), setupAuthExtension, setupBankExtension, setupTxExtension);
+}
+
+/** The CometClient part a QueryClient uses (abciQuery), answered by app.query. */
+export function appComet(app: BaseApp): ConstructorParameters<typeof QueryClient>[0] {
   const comet = {
     async abciQuery(params: { path: string; data: Uint8Array; prove?: boolean; height?: number }) {
       const res = app.query({
@@ -452,10 +460,5 @@ export function cosmjsQueryClient(app: BaseApp): QueryClient & AuthExtension & B
       };
     },
   };
-  return QueryClient.withExtensions(
-    comet as unknown as ConstructorParameters<typeof QueryClient>[0],
-    setupAuthExtension,
-    setupBankExtension,
-    setupTxExtension,
-  );
+  return comet as unknown as ConstructorParameters<typeof QueryClient>[0];
 }

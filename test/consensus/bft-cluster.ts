@@ -11,8 +11,9 @@ import { BftService } from "../../node/consensus/bft/service.js";
 import type { TimeoutConfig } from "../../node/consensus/bft/timeouts.js";
 import { BlockExecutor } from "../../node/consensus/block-executor.js";
 import { handshake } from "../../node/consensus/handshake.js";
-import { devGenesis } from "../../node/genesis/dev-genesis.js";
-import { type GenesisDoc, parseGenesisDoc, validatorJson } from "../../node/genesis/genesis-doc.js";
+import { devGenesis, loadDevAccounts } from "../../node/genesis/dev-genesis.js";
+import { type GenesisDoc, parseGenesisDoc } from "../../node/genesis/genesis-doc.js";
+import { setGenesisValidators } from "../../node/genesis/genesis-validators.js";
 import { Mempool } from "../../node/mempool/mempool.js";
 import { type P2PHost, startP2PHost } from "../../node/p2p/host.js";
 import { BlockStore } from "../../node/store/block-store.js";
@@ -50,9 +51,18 @@ export function validatorKeys(n: number, label: string): Ed25519Key[] {
 
 /** The dev genesis with the given validators (power 10 each), starting now. */
 export function clusterGenesis(keys: readonly Ed25519Key[]): GenesisDoc {
-  const json = devGenesis(keys[0]!.pubKey);
+  const accounts = loadDevAccounts();
+  const json = devGenesis(keys[0]!.pubKey, accounts);
   json.genesis_time = timestampToRfc3339(nowTimestamp());
-  json.validators = keys.map((k, i) => validatorJson(k.pubKey, 10n, `validator-${i}`));
+  setGenesisValidators(
+    json,
+    keys.map((k, i) => ({
+      pubKey: k.pubKey,
+      power: 10n,
+      name: `validator-${i}`,
+      operator: accounts[i]!.address,
+    })),
+  );
   return parseGenesisDoc(json);
 }
 
@@ -84,6 +94,7 @@ export async function openNode(
     gossipsub: bftGossipsubOptions(genesis.chainId),
   });
   const service = new BftService({
+    db,
     genesis,
     app,
     mempool,

@@ -7,11 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildModules, STORE_NAMES } from "../../modules/index.js";
 import { BaseApp } from "../../node/app/baseapp.js";
+import { EvidencePool } from "../../node/consensus/bft/evidence-pool.js";
 import { BftEngine, bftGossipsubOptions, FilePV, Wal } from "../../node/consensus/bft/index.js";
+import { ValidatorHistory } from "../../node/consensus/bft/validator-history.js";
 import { BlockExecutor } from "../../node/consensus/block-executor.js";
 import { handshake } from "../../node/consensus/handshake.js";
-import { devGenesis } from "../../node/genesis/dev-genesis.js";
-import { type GenesisDoc, parseGenesisDoc, validatorJson } from "../../node/genesis/genesis-doc.js";
+import type { GenesisDoc } from "../../node/genesis/genesis-doc.js";
 import { Mempool } from "../../node/mempool/mempool.js";
 import { connect } from "../../node/p2p/consensus-gossip.js";
 import { type P2PHost, startP2PHost } from "../../node/p2p/host.js";
@@ -20,8 +21,8 @@ import { CommittedStore } from "../../node/store/committed-store.js";
 import { type Db, openDb } from "../../node/store/db.js";
 import { TxIndex } from "../../node/store/tx-index.js";
 import { type Ed25519Key, keyFromSecret } from "../../node/types/ed25519.js";
-import { nowTimestamp, timestampToRfc3339 } from "../../node/types/time.js";
 import { balance, buildTx, coin, devAddress, msgSend, signer } from "../app/helpers.js";
+import { clusterGenesis } from "./bft-cluster.js";
 
 interface TestNode {
   index: number;
@@ -49,10 +50,7 @@ const TIMEOUTS = {
 const keys: Ed25519Key[] = [0, 1, 2, 3].map((i) => keyFromSecret(`engine-test-validator-${i}`));
 
 function makeGenesis(): GenesisDoc {
-  const json = devGenesis(keys[0]!.pubKey);
-  json.genesis_time = timestampToRfc3339(nowTimestamp());
-  json.validators = keys.map((k, i) => validatorJson(k.pubKey, 10n, `validator-${i}`));
-  return parseGenesisDoc(json);
+  return clusterGenesis(keys);
 }
 
 async function startNode(index: number, genesis: GenesisDoc): Promise<TestNode> {
@@ -80,6 +78,8 @@ async function startNode(index: number, genesis: GenesisDoc): Promise<TestNode> 
     privval,
     wal,
     host,
+    validatorHistory: new ValidatorHistory(db, genesis),
+    evidence: new EvidencePool(genesis.chainId, db),
     timeouts: TIMEOUTS,
     rebroadcastMs: 1000,
   });

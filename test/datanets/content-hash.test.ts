@@ -98,6 +98,7 @@ describe("datanets: contributions by content hash", () => {
         timeNs: 0n,
         initialHeight: h.app.info().lastBlockHeight + 1n,
         appState: JSON.parse(JSON.stringify(h.app.exportGenesis())),
+        validators: [],
       });
       assert.deepEqual(
         query(t.app, sha("big file")).decoded!.contributions.map((c) => c.id),

@@ -92,6 +92,7 @@ describe("datanets: genesis", () => {
       timeNs: 0n,
       initialHeight: h.app.info().lastBlockHeight + 1n,
       appState: json as Record<string, unknown>,
+      validators: [],
     });
     return t;
   }
@@ -152,7 +153,7 @@ describe("datanets: genesis", () => {
       const t = await newApp();
       open.push(t);
       await assert.rejects(
-        t.app.initChain({ chainId: CHAIN_ID, timeNs: 0n, initialHeight: 1n, appState: j }),
+        t.app.initChain({ chainId: CHAIN_ID, timeNs: 0n, initialHeight: 1n, appState: j, validators: [] }),
         (err: Error) => {
           assert.match(err.message, message);
           return true;
@@ -215,7 +216,13 @@ describe("datanets: genesis", () => {
   it("an app_state without datanets gets the default params; the dev genesis still starts", async () => {
     const t = await newApp();
     open.push(t);
-    await t.app.initChain({ chainId: CHAIN_ID, timeNs: 0n, initialHeight: 1n, appState: devAppState() });
+    await t.app.initChain({
+      chainId: CHAIN_ID,
+      timeNs: 0n,
+      initialHeight: 1n,
+      appState: devAppState(),
+      validators: [],
+    });
     const d = (t.app.exportGenesis() as Json).datanets as unknown as { params: Record<string, string> };
     assert.equal(d.params.max_inline_bytes, "65536");
     assert.equal(d.params.contributor_daily_files, "20");

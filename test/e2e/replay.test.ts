@@ -116,6 +116,7 @@ describe("e2e: replaying the stored blocks into a fresh app gives the same app h
       timeNs: timestampToNanos(genesis.genesisTime),
       initialHeight: genesis.initialHeight,
       appState: genesis.appState,
+      validators: genesis.validators.map((v) => ({ pubKey: v.pubKey, power: v.votingPower })),
     });
     const first = await blocks.block(genesis.initialHeight);
     assert.equal(
@@ -138,6 +139,7 @@ describe("e2e: replaying the stored blocks into a fresh app gives the same app h
         txs,
         hash: stored.blockId.hash,
         proposerAddress: header.proposerAddress,
+        misbehavior: [],
       });
       const recorded = await blocks.results(h);
       assert.ok(recorded, `results of block ${h} missing`);

@@ -68,7 +68,13 @@ describe("models genesis import", () => {
     const t = await newModelsApp();
     open.push(t);
     const appState = { ...structuredClone(base.appState), models };
-    await t.app.initChain({ chainId: CHAIN_ID, timeNs: 0n, initialHeight: base.height + 1n, appState });
+    await t.app.initChain({
+      chainId: CHAIN_ID,
+      timeNs: 0n,
+      initialHeight: base.height + 1n,
+      appState,
+      validators: [],
+    });
     return t;
   }
 

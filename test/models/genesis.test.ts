@@ -108,6 +108,7 @@ describe("models genesis", () => {
       timeNs: 0n,
       initialHeight: height + 1n,
       appState: json,
+      validators: [],
     });
     assert.equal(toHex(appHash), toHex(a.app.info().lastBlockAppHash), "same app hash");
     assert.deepEqual(b.app.exportGenesis(), exported, "exporting again gives the same genesis");

@@ -115,7 +115,13 @@ export async function newModelsApp(): Promise<ModelsTestApp> {
 /** The dev genesis, then DATANETS made through real datanets txs (two blocks). */
 export async function modelsApp(): Promise<ModelsTestApp> {
   const t = await newModelsApp();
-  await t.app.initChain({ chainId: CHAIN_ID, timeNs: 0n, initialHeight: 1n, appState: devAppState() });
+  await t.app.initChain({
+    chainId: CHAIN_ID,
+    timeNs: 0n,
+    initialHeight: 1n,
+    appState: devAppState(),
+    validators: [],
+  });
   const carol = await signer("carol");
   const create = (name: string) => ({
     typeUrl: "/openledger.datanets.v1.MsgCreateDatanet",

@@ -110,6 +110,7 @@ async function startNode(chainId: string): Promise<TestNode> {
     onProposal: (p, from) => record("proposal", labelOf(p.signature), from),
     onBlockPart: (bp, from) => record("blockPart", labelOf(bp.part.bytes), from),
     onVote: (v, from) => record("vote", labelOf(v.signature), from),
+    onEvidence: (ev, from) => record("evidence", labelOf(ev.voteA!.signature), from),
   };
   const gossip = new ConsensusGossip(host, chainId, handlers);
   gossip.start();
@@ -372,6 +373,7 @@ describe("consensus gossip: chain ids", function () {
         onProposal: async () => "accept",
         onBlockPart: async () => "accept",
         onVote: async () => "accept",
+        onEvidence: async () => "accept",
       };
       assert.throws(
         () => new ConsensusGossip(host, "chain-a", handlers).start(),

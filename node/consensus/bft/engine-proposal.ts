@@ -10,6 +10,7 @@ import { makePartSet, type PartSet } from "../../types/part-set.js";
 import { type BuiltBlock, buildBlock, emptyCommit } from "../block-builder.js";
 import type { ChainTip } from "./engine-tip.js";
 import { validationState } from "./engine-tip.js";
+import type { EvidencePool } from "./evidence-pool.js";
 import { medianTime } from "./median-time.js";
 import { validateBlock } from "./validate-block.js";
 
@@ -20,8 +21,12 @@ export interface ProposalDeps {
   genesis: GenesisDoc;
   app: Application;
   mempool: Mempool;
+  evidence: EvidencePool;
   proposerAddress: Uint8Array;
 }
+
+/** Most bytes of a block given to evidence (CometBFT's evidence max_bytes default). */
+const MAX_EVIDENCE_BYTES = 1_048_576;
 
 /** The block to propose at tip.height on lastCommit: mempool txs via PrepareProposal, BFT time. */
 export function createProposalBlock(
@@ -36,7 +41,9 @@ export function createProposalBlock(
     initial || tip.lastValidators === undefined
       ? genesis.genesisTime
       : medianTime(commit, tip.lastValidators.validators);
-  const maxTxBytes = Number(genesis.maxBytes - BLOCK_OVERHEAD_BYTES);
+  const evidence = deps.evidence.forProposal(MAX_EVIDENCE_BYTES);
+  const evidenceBytes = evidence.reduce((n, e) => n + (e.duplicateVoteEvidence ? 1024 : 0), 0);
+  const maxTxBytes = Number(genesis.maxBytes - BLOCK_OVERHEAD_BYTES) - evidenceBytes;
   const txs = app.prepareProposal(mempool.reap(maxTxBytes), maxTxBytes);
   const built = buildBlock({
     chainId: genesis.chainId,
@@ -45,8 +52,9 @@ export function createProposalBlock(
     lastBlockId: initial ? undefined : tip.lastBlockId,
     lastCommit: commit,
     txs,
+    evidence,
     validators: tip.validators.validators,
-    nextValidators: tip.validators.validators,
+    nextValidators: tip.nextValidators.validators,
     maxBytes: genesis.maxBytes,
     maxGas: genesis.maxGas,
     appHash: tip.appHash,
@@ -58,7 +66,7 @@ export function createProposalBlock(
 
 /** ValidateBlock + ProcessProposal of a fully received block; the reason when invalid. */
 export function checkReceivedBlock(
-  deps: Pick<ProposalDeps, "genesis" | "app">,
+  deps: Pick<ProposalDeps, "genesis" | "app" | "evidence">,
   tip: ChainTip,
   block: Block,
   expectedHash: Uint8Array,
@@ -69,6 +77,8 @@ export function checkReceivedBlock(
   }
   const valid = validateBlock(validationState(deps.genesis, tip), block);
   if (!valid.ok) return valid.error;
+  const badEvidence = deps.evidence.checkBlock(block);
+  if (badEvidence !== undefined) return `wrong Evidence: ${badEvidence}`;
   if (!deps.app.processProposal(block.data?.txs ?? [])) return "ProcessProposal rejected the block";
   return undefined;
 }

@@ -24,7 +24,7 @@ export type SyncCheck =
   | Exclude<SyncOutcome, { status: "applied" }>;
 
 export function checkSyncedBlock(
-  deps: Pick<ProposalDeps, "genesis" | "app">,
+  deps: Pick<ProposalDeps, "genesis" | "app" | "evidence">,
   tip: ChainTip,
   blockBytes: Uint8Array,
   commitBytes: Uint8Array,

@@ -1,20 +1,24 @@
 // What the BFT engine knows of the chain below the height it is deciding (the parts of CometBFT's
-// sm.State it needs): validator sets, the last block's ID, time and commit, app hash and results
-// hash. Loaded from the block store at start, advanced after each executed block.
+// sm.State it needs): validator sets (last, current, next), the last block's ID, time and commit,
+// app hash and results hash. Loaded from the stores at start, advanced after each executed block.
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
+import type { ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
 import type { BlockID, Commit } from "cosmjs-types/tendermint/types/types";
-import type { Application } from "../../app/application.js";
+import type { Application, ValidatorUpdate } from "../../app/application.js";
 import type { GenesisDoc } from "../../genesis/genesis-doc.js";
 import type { BlockStore } from "../../store/block-store.js";
 import { consensusParamsHash, resultsHash, zeroBlockId } from "../../types/block.js";
 import type { BlockValidationState } from "./validate-block.js";
-import { ValidatorSet } from "./validator-set.js";
+import type { ValidatorHistory } from "./validator-history.js";
+import type { ValidatorSet } from "./validator-set.js";
 
 export interface ChainTip {
   /** The height being decided. */
   height: bigint;
   /** This height's set (round 0 priorities). */
   validators: ValidatorSet;
+  /** The next height's set (known two heights ahead: the header's next_validators_hash). */
+  nextValidators: ValidatorSet;
   /** The set that signed the previous block's commit (undefined at the initial height). */
   lastValidators?: ValidatorSet;
   lastBlockId: BlockID;
@@ -25,23 +29,28 @@ export interface ChainTip {
   lastResultsHash: Uint8Array;
 }
 
-/**
- * The tip after start-up (the handshake has brought the app to the block store's height).
- * Validator sets are static (genesis): the set of height h is the genesis set incremented once per
- * height after the initial one.
- */
+/** The tip after start-up (the handshake has brought the app to the block store's height). */
 export async function loadChainTip(
   genesis: GenesisDoc,
   app: Application,
   blockStore: BlockStore,
+  history: ValidatorHistory,
 ): Promise<ChainTip> {
-  const genesisSet = ValidatorSet.create(genesis.validators);
   const storeHeight = blockStore.height;
   const appHash = app.info().lastBlockAppHash;
-  if (storeHeight < genesis.initialHeight) {
+  const height = storeHeight < genesis.initialHeight ? genesis.initialHeight : storeHeight + 1n;
+  const set = async (h: bigint) => {
+    const s = await history.load(h);
+    if (s === undefined) throw new Error(`no validator set stored for height ${h}`);
+    return s;
+  };
+  const validators = await set(height);
+  const nextValidators = await set(height + 1n);
+  if (height === genesis.initialHeight) {
     return {
-      height: genesis.initialHeight,
-      validators: genesisSet,
+      height,
+      validators,
+      nextValidators,
       lastBlockId: zeroBlockId(),
       lastBlockTime: genesis.genesisTime,
       appHash,
@@ -54,18 +63,46 @@ export async function loadChainTip(
   if (!stored || !commit || !results) {
     throw new Error(`block store lacks block, commit or results of height ${storeHeight}`);
   }
-  const decided = Number(storeHeight - genesis.initialHeight + 1n);
-  const lastValidators = decided === 1 ? genesisSet : genesisSet.incremented(decided - 1);
   return {
-    height: storeHeight + 1n,
-    validators: genesisSet.incremented(decided),
-    lastValidators,
+    height,
+    validators,
+    nextValidators,
+    lastValidators: await set(storeHeight),
     lastBlockId: stored.blockId,
     lastBlockTime: stored.block.header!.time!,
     lastCommit: commit,
     appHash,
     lastResultsHash: resultsHash(results.txResults),
   };
+}
+
+/** The tip after executing tip.height's block, whose FinalizeBlock answered `results`. */
+export function advanceTip(
+  tip: ChainTip,
+  decided: { blockId: BlockID; time: Timestamp },
+  results: ResponseFinalizeBlock,
+  nextNext: ValidatorSet,
+): ChainTip {
+  return {
+    height: tip.height + 1n,
+    validators: tip.nextValidators,
+    nextValidators: nextNext,
+    lastValidators: tip.validators,
+    lastBlockId: decided.blockId,
+    lastBlockTime: decided.time,
+    appHash: results.appHash,
+    lastResultsHash: resultsHash(results.txResults),
+  };
+}
+
+/** The updates of a FinalizeBlock response in the application's form. */
+export function updatesOf(results: ResponseFinalizeBlock): ValidatorUpdate[] {
+  return results.validatorUpdates.map((u) => {
+    const pubKey = u.pubKey?.ed25519;
+    if (pubKey === undefined || pubKey.length !== 32)
+      throw new Error("validator update without an ed25519 key");
+    return { pubKey, power: u.power };
+  });
 }
 
 /** The state validateBlock checks a block of tip.height against. */
@@ -77,7 +114,7 @@ export function validationState(genesis: GenesisDoc, tip: ChainTip): BlockValida
     lastBlockId: tip.lastBlockId,
     lastBlockTime: tip.lastBlockTime,
     validators: tip.validators.validators,
-    nextValidators: tip.validators.validators,
+    nextValidators: tip.nextValidators.validators,
     lastValidators: tip.lastValidators?.validators ?? [],
     consensusParamsHash: consensusParamsHash(genesis.maxBytes, genesis.maxGas),
     appHash: tip.appHash,

@@ -18,18 +18,20 @@ import {
 } from "../../p2p/consensus-gossip.js";
 import type { P2PHost } from "../../p2p/host.js";
 import type { BlockStore } from "../../store/block-store.js";
-import { resultsHash } from "../../types/block.js";
 import { nowTimestamp } from "../../types/time.js";
 import type { BlockExecutor } from "../block-executor.js";
 import { type BlockEntry, BlockParts } from "./block-parts.js";
 import { checkReceivedBlock, createProposalBlock } from "./engine-proposal.js";
 import { checkSyncedBlock, type SyncOutcome } from "./engine-sync.js";
-import { type ChainTip, loadChainTip } from "./engine-tip.js";
+import { advanceTip, type ChainTip, loadChainTip, updatesOf } from "./engine-tip.js";
+import type { EvidencePool } from "./evidence-pool.js";
 import { blockIdKey } from "./messages.js";
 import type { FilePV } from "./privval.js";
 import { ConsensusStateMachine } from "./state-machine.js";
 import type { TimeoutConfig } from "./timeouts.js";
 import type { ConsensusAction, ConsensusInput, HandleResult } from "./types.js";
+import { nextValidatorSet, type ValidatorHistory } from "./validator-history.js";
+import type { ValidatorSet } from "./validator-set.js";
 import type { Wal } from "./wal.js";
 
 export interface BftEngineDeps {
@@ -42,6 +44,9 @@ export interface BftEngineDeps {
   wal: Wal;
   /** Started with bftGossipsubOptions(chainId) (or consensusGossipsubOptions plus a short seenTTL). */
   host: P2PHost;
+  /** The stored validator set of each height. */
+  validatorHistory: ValidatorHistory;
+  evidence: EvidencePool;
   timeouts?: Partial<TimeoutConfig>;
   /** Default 1000 ms. */
   rebroadcastMs?: number;
@@ -87,6 +92,7 @@ export class BftEngine {
       onProposal: (proposal) => this.onMessage({ type: "proposal", proposal }),
       onVote: (vote) => this.onMessage({ type: "vote", vote }),
       onBlockPart: (part) => this.onBlockPart(part),
+      onEvidence: (ev) => this.run(() => deps.evidence.add(ev)).then(verdictOf),
     });
   }
 
@@ -118,7 +124,8 @@ export class BftEngine {
   async load(): Promise<void> {
     if (this.tip !== undefined) return;
     const { genesis, app, blockStore } = this.deps;
-    this.tip = await loadChainTip(genesis, app, blockStore);
+    this.tip = await loadChainTip(genesis, app, blockStore, this.deps.validatorHistory);
+    await this.deps.evidence.load(blockStore, this.deps.validatorHistory);
     this.parts.reset(this.tip.height);
   }
 
@@ -246,9 +253,13 @@ export class BftEngine {
         break;
       case "duplicateVote":
         this.deps.logger?.warn(
-          { validator: Buffer.from(action.voteA.validatorAddress).toString("hex") },
-          "duplicate vote (evidence not yet submitted)",
+          {
+            validator: Buffer.from(action.voteA.validatorAddress).toString("hex"),
+            height: String(action.voteA.height),
+          },
+          "duplicate vote: evidence will be submitted once its height is committed",
         );
+        this.deps.evidence.report(action.voteA, action.voteB);
         break;
     }
   }
@@ -260,6 +271,7 @@ export class BftEngine {
         genesis: this.deps.genesis,
         app: this.deps.app,
         mempool: this.deps.mempool,
+        evidence: this.deps.evidence,
         proposerAddress: this.deps.privval.address,
       },
       tip,
@@ -312,7 +324,19 @@ export class BftEngine {
     const tip = this.tip!;
     const block = entry.block!;
     const height = block.header!.height;
-    const applying = this.deps.executor.apply({ block, blockId: entry.blockId }, entry.bytes!, commit);
+    let nextNext: ValidatorSet | undefined;
+    const applying = this.deps.executor.apply(
+      { block, blockId: entry.blockId },
+      entry.bytes!,
+      commit,
+      (r) => {
+        nextNext = nextValidatorSet(tip.nextValidators, updatesOf(r));
+        return [
+          ...this.deps.validatorHistory.saveOps(height + 2n, nextNext),
+          ...this.deps.evidence.committedOps(block),
+        ];
+      },
+    );
     this.applying = applying;
     let results: Awaited<typeof applying>;
     try {
@@ -321,16 +345,9 @@ export class BftEngine {
       this.applying = undefined;
     }
     this.deps.wal.writeEndHeight(height);
+    this.deps.evidence.update(block, { time: block.header!.time!, validators: tip.validators });
     this.previous = entry;
-    this.tip = {
-      height: tip.height + 1n,
-      validators: tip.validators.incremented(1),
-      lastValidators: tip.validators,
-      lastBlockId: entry.blockId,
-      lastBlockTime: block.header!.time!,
-      appHash: results.appHash,
-      lastResultsHash: resultsHash(results.txResults),
-    };
+    this.tip = advanceTip(tip, { blockId: entry.blockId, time: block.header!.time! }, results, nextNext!);
     this.parts.reset(this.tip.height);
     for (const key of [...this.ownVotes.keys()]) {
       if (BigInt(key.split("/")[0]!) < height) this.ownVotes.delete(key);

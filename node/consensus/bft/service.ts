@@ -9,15 +9,19 @@ import { serveBlockSync } from "../../p2p/block-sync-protocol.js";
 import type { P2PHost } from "../../p2p/host.js";
 import { PersistentPeers } from "../../p2p/persistent-peers.js";
 import type { BlockStore } from "../../store/block-store.js";
+import type { Db } from "../../store/db.js";
 import type { Ed25519Key } from "../../types/ed25519.js";
 import type { BlockExecutor } from "../block-executor.js";
 import { BlockSyncer } from "./block-sync.js";
 import { BftEngine } from "./engine.js";
+import { EvidencePool } from "./evidence-pool.js";
 import { FilePV } from "./privval.js";
 import type { TimeoutConfig } from "./timeouts.js";
+import { ValidatorHistory } from "./validator-history.js";
 import { Wal } from "./wal.js";
 
 export interface BftServiceDeps {
+  db: Db;
   genesis: GenesisDoc;
   app: Application;
   mempool: Mempool;
@@ -38,6 +42,7 @@ export interface BftServiceDeps {
 export class BftService {
   readonly engine: BftEngine;
   readonly syncer: BlockSyncer;
+  readonly evidence: EvidencePool;
   private readonly wal: Wal;
   private readonly peers: PersistentPeers;
   private stopServing?: () => Promise<void>;
@@ -45,6 +50,7 @@ export class BftService {
   constructor(private readonly deps: BftServiceDeps) {
     const { genesis, host, logger } = deps;
     const privval = FilePV.fromKey(deps.validatorKey, deps.privValidatorStatePath);
+    this.evidence = new EvidencePool(genesis.chainId, deps.db);
     this.wal = Wal.open(deps.walPath);
     this.engine = new BftEngine({
       genesis,
@@ -55,11 +61,18 @@ export class BftService {
       privval,
       wal: this.wal,
       host,
+      validatorHistory: new ValidatorHistory(deps.db, genesis),
+      evidence: this.evidence,
       timeouts: deps.timeouts,
       logger,
     });
     this.syncer = new BlockSyncer(host.libp2p, genesis.chainId, this.engine, { logger });
     this.engine.onBehind(() => this.syncer.trigger());
+    this.evidence.onEvidence((ev) => {
+      this.engine.gossip
+        .publishEvidence(ev)
+        .catch((err) => logger?.debug({ err }, "evidence publish failed"));
+    });
     this.peers = new PersistentPeers(host, deps.persistentPeers, logger);
   }
 

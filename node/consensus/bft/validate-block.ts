@@ -3,13 +3,8 @@
 // against the last validator set, the proposer, and BFT time.
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type { Block } from "cosmjs-types/tendermint/types/block";
-import {
-  DuplicateVoteEvidence,
-  type Evidence,
-  LightClientAttackEvidence,
-} from "cosmjs-types/tendermint/types/evidence";
 import type { BlockID } from "cosmjs-types/tendermint/types/types";
-import { blockIdEquals, commitHash, dataHash, evidenceHash } from "../../types/block.js";
+import { blockIdEquals, commitHash, dataHash, evidenceBytes, evidenceHash } from "../../types/block.js";
 import { ADDRESS_SIZE } from "../../types/ed25519.js";
 import { compareTimestamps, timestampToRfc3339 } from "../../types/time.js";
 import { validateCommitSig, verifyCommit } from "../../types/validation.js";
@@ -61,16 +56,6 @@ function hashMismatch(field: string, expected: Uint8Array, got: Uint8Array | und
   return same(got, expected)
     ? undefined
     : `wrong Header.${field}. Expected ${hex(expected)}, got ${hex(got)}`;
-}
-
-/** Evidence.Bytes(): the proto of the concrete evidence type (not the oneof wrapper). */
-function evidenceBytes(e: Evidence): Uint8Array | undefined {
-  if (e.duplicateVoteEvidence !== undefined)
-    return DuplicateVoteEvidence.encode(e.duplicateVoteEvidence).finish();
-  if (e.lightClientAttackEvidence !== undefined) {
-    return LightClientAttackEvidence.encode(e.lightClientAttackEvidence).finish();
-  }
-  return undefined;
 }
 
 /** The content checks of Block.ValidateBasic: header hashes must match the block's own contents. */
