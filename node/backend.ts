@@ -25,6 +25,8 @@ import type { Ed25519Key } from "./types/ed25519.js";
 import { validatorToProto } from "./types/validator.js";
 
 export interface BackendDeps {
+  /** Called with each tx broadcast_tx admitted (node.ts: TxGossip.publish). */
+  onAdmitted?: (tx: Uint8Array) => void;
   genesis: GenesisDoc;
   app: Application;
   blockStore: BlockStore;
@@ -168,6 +170,7 @@ export class NodeBackend implements RpcBackend {
     await this.d.idle();
     const started = performance.now();
     const result = this.d.mempool.add(tx);
+    if (result.code === 0) this.d.onAdmitted?.(tx);
     this.d.metrics?.checkTxSeconds.observe((performance.now() - started) / 1000);
     this.d.metrics?.mempoolSize.set(this.d.mempool.size);
     return result;

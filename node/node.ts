@@ -20,6 +20,7 @@ import { Mempool } from "./mempool/mempool.js";
 import { NodeMetrics, startMetricsServer } from "./metrics.js";
 import { homePaths, type NodeOptions } from "./options.js";
 import { type P2PHost, startP2PHost } from "./p2p/host.js";
+import { TxGossip } from "./p2p/tx-gossip.js";
 import { parseLaddr, type RpcServer, startRpcServer } from "./rpc/server.js";
 import { BlockStore } from "./store/block-store.js";
 import { bytesEqual, CommittedStore } from "./store/committed-store.js";
@@ -42,6 +43,7 @@ export class Node {
     private readonly metricsServer: Server | undefined,
     private readonly logger: Logger,
     private readonly content: ContentService,
+    private readonly txGossip: TxGossip,
   ) {}
 
   get rpcPort(): number {
@@ -122,6 +124,12 @@ export class Node {
         libp2p: p2p.libp2p,
         logger,
       });
+      const idle = () => (bft ? bft.idle() : producer!.idle());
+      const txGossip = new TxGossip(p2p, genesis.chainId, mempool, {
+        logger,
+        beforeAdd: idle,
+        onAdmitted: () => metrics.mempoolSize.set(mempool.size),
+      });
       const backend = new NodeBackend({
         genesis,
         app,
@@ -134,7 +142,8 @@ export class Node {
         moniker: opts.moniker,
         p2pListenAddr: p2p.listenAddrs[0] ?? opts.p2pLaddr,
         peerId: p2p.peerId,
-        idle: () => (bft ? bft.idle() : producer!.idle()),
+        idle,
+        onAdmitted: (tx) => void txGossip.publish(tx),
         metrics,
       });
       const rpc = await startRpcServer({
@@ -150,6 +159,7 @@ export class Node {
         const { host, port } = parseLaddr(opts.metricsLaddr);
         metricsServer = await startMetricsServer(metrics, host, port);
       }
+      txGossip.start();
       if (bft) await bft.start();
       else producer!.start();
       logger.info(
@@ -175,6 +185,7 @@ export class Node {
         metricsServer,
         logger,
         content,
+        txGossip,
       );
     } catch (err) {
       await db.close();
@@ -187,6 +198,7 @@ export class Node {
     await this.producer.stop();
     await this.rpc.close();
     await this.content.stop();
+    this.txGossip.stop();
     await this.p2p.stop();
     await new Promise<void>((resolve) =>
       this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve(),
