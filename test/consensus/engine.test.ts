@@ -22,7 +22,7 @@ import { type Db, openDb } from "../../node/store/db.js";
 import { TxIndex } from "../../node/store/tx-index.js";
 import { type Ed25519Key, keyFromSecret } from "../../node/types/ed25519.js";
 import { balance, buildTx, coin, devAddress, msgSend, signer } from "../app/helpers.js";
-import { clusterGenesis } from "./bft-cluster.js";
+import { chainView, clusterGenesis, hex, waitFor } from "./bft-cluster.js";
 
 interface TestNode {
   index: number;
@@ -92,27 +92,6 @@ async function stopNode(n: TestNode): Promise<void> {
   await n.engine.stop();
   await n.host.stop();
   n.wal.close();
-}
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs: number) {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const hex = (b: Uint8Array | undefined) => Buffer.from(b ?? []).toString("hex");
-
-/** Block hash and app hash (after the block) of every height up to `upTo`, per node. */
-async function chainView(n: TestNode, upTo: bigint): Promise<string[]> {
-  const out: string[] = [];
-  for (let h = 1n; h <= upTo; h++) {
-    const b = await n.blockStore.block(h);
-    const r = await n.blockStore.results(h);
-    out.push(`${h}:${hex(b?.blockId.hash)}:${hex(r?.appHash)}`);
-  }
-  return out;
 }
 
 describe("BFT engine: four validators over libp2p", function () {
