@@ -22,8 +22,26 @@ export interface DecodedTx {
   signers: string[];
 }
 
+/**
+ * True when the bytes are the canonical TxRaw encoding of what they decode to. Signatures cover
+ * bodyBytes and authInfoBytes but not TxRaw's own framing, so a copy of a signed tx with, e.g., an
+ * appended unknown field would otherwise be the same tx under another hash (the SDK's decoder
+ * refuses unknown TxRaw fields for the same reason).
+ */
+export function isCanonicalTxRaw(bytes: Uint8Array, raw?: TxRaw): boolean {
+  try {
+    const encoded = TxRaw.encode(raw ?? TxRaw.decode(bytes)).finish();
+    return Buffer.from(encoded).equals(Buffer.from(bytes));
+  } catch {
+    return false;
+  }
+}
+
 export function decodeTx(bytes: Uint8Array, router: ReadonlyMap<string, MsgType<unknown>>): DecodedTx {
   const raw = decodeOrThrow("TxRaw", () => TxRaw.decode(bytes));
+  if (!isCanonicalTxRaw(bytes, raw)) {
+    throw sdkError(SdkCode.TxDecode, "TxRaw has unknown fields or is not canonically encoded");
+  }
   const body = decodeOrThrow("TxBody", () => TxBody.decode(raw.bodyBytes));
   const authInfo = decodeOrThrow("AuthInfo", () => AuthInfo.decode(raw.authInfoBytes));
   if (body.extensionOptions.length > 0) {

@@ -15,9 +15,9 @@ import { TopicValidatorResult } from "@libp2p/gossipsub";
 import { createTopicScoreParams, type TopicScoreParams } from "@libp2p/gossipsub/score";
 import type { PeerId } from "@libp2p/interface";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { CheckTxResult } from "../app/application.js";
 import { SDK, SdkCode } from "../app/errors.js";
+import { isCanonicalTxRaw } from "../app/tx.js";
 import type { Logger } from "../logger.js";
 import type { Mempool } from "../mempool/mempool.js";
 import type { GossipVerdict } from "./consensus-gossip.js";
@@ -74,23 +74,6 @@ export const REJECT_CODES: ReadonlySet<number> = new Set([
 export function txVerdict(result: Pick<CheckTxResult, "code" | "codespace">): GossipVerdict {
   if (result.code === 0) return "accept";
   return result.codespace === SDK && REJECT_CODES.has(result.code) ? "reject" : "ignore";
-}
-
-/**
- * True when the bytes are the canonical TxRaw encoding of what they decode to. The signatures
- * cover bodyBytes and authInfoBytes but not TxRaw's own framing, so without this check anyone
- * could relay a copy of a signed tx with, e.g., a trailing unknown field: same signer, same
- * sequence, another hash (tx malleability; the SDK's decoder refuses unknown TxRaw fields).
- */
-export function isCanonicalTxRaw(tx: Uint8Array): boolean {
-  try {
-    const encoded = TxRaw.encode(TxRaw.decode(tx)).finish();
-    if (encoded.length !== tx.length) return false;
-    for (let i = 0; i < tx.length; i++) if (encoded[i] !== tx[i]) return false;
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export interface TxGossipOptions {
@@ -186,10 +169,7 @@ export class TxGossip {
   async publish(tx: Uint8Array): Promise<number> {
     if (!this.started || tx.length === 0 || tx.length > this.mempool.opts.maxTxBytes) return 0;
     // Peers would reject it (and penalise this node): keep it local.
-    if (!isCanonicalTxRaw(tx)) {
-      this.opts.logger?.debug({ tx: hashKey(tx) }, "not gossiping a non-canonical tx");
-      return 0;
-    }
+    if (!isCanonicalTxRaw(tx)) return 0;
     try {
       const res = await this.pubsub.publish(this.topic, tx);
       this.stats.published++;
@@ -211,7 +191,6 @@ export class TxGossip {
     if (tx.length === 0 || tx.length > this.mempool.opts.maxTxBytes) return "reject";
     const key = hashKey(tx);
     if (this.rejectedTxs.has(key)) return "reject";
-    if (!isCanonicalTxRaw(tx)) return this.reject(key, from, "not a canonical TxRaw");
     let result: CheckTxResult;
     try {
       await this.opts.beforeAdd?.();

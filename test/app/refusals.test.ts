@@ -333,6 +333,17 @@ describe("refused txs", () => {
     });
   });
 
+  it("a signed tx with an unknown TxRaw field appended: 2, and the original still goes through", async () => {
+    const tx = await buildTx(alice, { msgs: send() });
+    const malleated = Uint8Array.from([...tx.bytes, 0x48, 0x01]); // field 9, varint 1
+    await assertRefused(malleated, {
+      code: 2,
+      log: /^TxRaw has unknown fields or is not canonically encoded: tx parse error$/,
+      deliver: { kind: "nothing" },
+    });
+    assert.equal(t.app.checkTx(tx.bytes).code, 0);
+  });
+
   it("body bytes that are not a TxBody: 2", async () => {
     const tx = await buildTx(alice, { msgs: send() });
     const raw = TxRaw.encode({

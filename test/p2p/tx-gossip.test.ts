@@ -5,17 +5,12 @@
 import assert from "node:assert/strict";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { BinaryWriter } from "cosmjs-types/binary";
+import { isCanonicalTxRaw } from "../../node/app/tx.js";
 import { bftGossipsubOptions } from "../../node/consensus/bft/index.js";
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from "../../node/mempool/mempool.js";
 import { connect, consensusTopic } from "../../node/p2p/consensus-gossip.js";
 import { type P2PHost, startP2PHost } from "../../node/p2p/host.js";
-import {
-  isCanonicalTxRaw,
-  TxGossip,
-  txGossipsubOptions,
-  txTopic,
-  txVerdict,
-} from "../../node/p2p/tx-gossip.js";
+import { TxGossip, txGossipsubOptions, txTopic, txVerdict } from "../../node/p2p/tx-gossip.js";
 import { generateKey } from "../../node/types/ed25519.js";
 import {
   type BuiltTx,
