@@ -3,14 +3,18 @@
 // joins late with an empty database catches up from height 1; a peer that serves a tampered block
 // or a commit for another block is refused, nothing is applied and the peer is hung up on.
 import assert from "node:assert/strict";
+import { type Message, type TopicValidatorFn, TopicValidatorResult } from "@libp2p/gossipsub";
+import { peerIdFromString } from "@libp2p/peer-id";
 import { Block } from "cosmjs-types/tendermint/types/block";
-import { Commit } from "cosmjs-types/tendermint/types/types";
+import { Commit, Vote } from "cosmjs-types/tendermint/types/types";
 import { bftGossipsubOptions } from "../../node/consensus/bft/engine-gossip.js";
 import { serveBlockSync } from "../../node/p2p/block-sync-protocol.js";
-import { connect } from "../../node/p2p/consensus-gossip.js";
+import { connect, consensusTopic } from "../../node/p2p/consensus-gossip.js";
 import { type P2PHost, startP2PHost } from "../../node/p2p/host.js";
 import { BLOCK_ID_FLAG_COMMIT } from "../../node/types/block.js";
 import { keyFromSecret, pubKeyToAddress } from "../../node/types/ed25519.js";
+import { nowTimestamp } from "../../node/types/time.js";
+import { SIGNED_MSG_TYPE_PREVOTE } from "../../node/types/vote.js";
 import {
   type ClusterNode,
   chainView,
@@ -91,6 +95,34 @@ describe("block sync over libp2p", function () {
       },
       30_000,
     );
+  });
+
+  it("votes far above every known height are rejected; one height ahead is ignored", async () => {
+    const n = nodes[0]!;
+    const pubsub = (n.host.libp2p.services as { pubsub: { topicValidators: Map<string, TopicValidatorFn> } })
+      .pubsub;
+    const validate = pubsub.topicValidators.get(consensusTopic(genesis.chainId, "vote"))!;
+    const from = peerIdFromString(nodes[1]!.host.peerId);
+    const verdict = async (height: bigint) => {
+      const vote: Vote = {
+        type: SIGNED_MSG_TYPE_PREVOTE,
+        height,
+        round: 0,
+        blockId: { hash: new Uint8Array(0), partSetHeader: { total: 0, hash: new Uint8Array(0) } },
+        timestamp: nowTimestamp(),
+        validatorAddress: pubKeyToAddress(keys[1]!.pubKey),
+        validatorIndex: 0,
+        signature: new Uint8Array(64).fill(1),
+        extension: new Uint8Array(0),
+        extensionSignature: new Uint8Array(0),
+      };
+      const msg = { type: "unsigned", topic: "", data: Vote.encode(vote).finish() } as Message;
+      return validate(from, msg);
+    };
+    const h = n.service.engine.height;
+    assert.equal(await verdict(h + 1000n), TopicValidatorResult.Reject);
+    assert.equal(await verdict((1n << 62n) + h), TopicValidatorResult.Reject);
+    assert.equal(await verdict(h + 1n), TopicValidatorResult.Ignore);
   });
 
   it("a node that joins late with an empty database catches up from height 1", async () => {

@@ -14,6 +14,8 @@ export interface SyncTarget {
   /** The height being decided (the first one fetched). */
   readonly height: bigint;
   applySynced(block: Uint8Array, commit: Uint8Array): Promise<SyncOutcome>;
+  /** The highest height a peer reported. */
+  notePeerHeight?(height: bigint): void;
 }
 
 export interface BlockSyncOptions {
@@ -36,6 +38,7 @@ export class BlockSyncer {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private stopped = false;
+  private lastTriggered = 0;
   /** Blocks applied by sync since start. */
   applied = 0;
 
@@ -57,9 +60,14 @@ export class BlockSyncer {
     await this.running?.catch(() => undefined);
   }
 
-  /** Starts a catch-up round unless one is running. */
+  /**
+   * Starts a catch-up round unless one is running or one started less than a second ago (gossip
+   * from a peer ahead triggers it, and a flood of such messages must not become a flood of rounds).
+   */
   trigger(): void {
     if (this.stopped || this.running !== undefined) return;
+    if (Date.now() - this.lastTriggered < 1000) return;
+    this.lastTriggered = Date.now();
     void this.catchUp();
   }
 
@@ -148,6 +156,7 @@ export class BlockSyncer {
           const session = await BlockSyncSession.open(this.libp2p, this.chainId, peer);
           try {
             const status = await session.status();
+            this.target.notePeerHeight?.(status.height);
             return { peer, session, height: status.height, busy: Promise.resolve() };
           } catch (err) {
             await session.close();

@@ -55,6 +55,13 @@ export interface BftEngineDeps {
 
 /** Votes and proposals at most this many heights ahead are kept until their height starts. */
 const FUTURE_HEIGHTS = 2n;
+/**
+ * A message this far above both the height being decided and the highest height a peer reported
+ * (block sync statuses) is REJECTed: no honest node can be there. The margin covers statuses that
+ * are a few seconds old.
+ */
+export const FAR_OFF_HEIGHTS = 10n;
+const PEER_HEIGHT_FRESH_MS = 5000;
 const MAX_FUTURE_MESSAGES = 2000;
 
 type Status = HandleResult["status"];
@@ -78,6 +85,9 @@ export class BftEngine {
   private lastRound = -1;
   private readonly listeners = new Set<(height: bigint) => void>();
   private behindListener?: (heardHeight: bigint) => void;
+  /** Highest block store height a peer reported (block sync), and when (ms, local clock). */
+  private peerHeight = 0n;
+  private peerHeightAt = 0;
   /** The decided block being executed, if any. */
   private applying?: Promise<unknown>;
 
@@ -104,6 +114,12 @@ export class BftEngine {
   /** Resolves when no decided block is being executed (mempool admission waits for it). */
   async idle(): Promise<void> {
     while (this.applying !== undefined) await this.applying.catch(() => undefined);
+  }
+
+  /** Block sync tells the highest height a peer claims to store (raises the far-off bound only). */
+  notePeerHeight(height: bigint): void {
+    if (height > this.peerHeight) this.peerHeight = height;
+    this.peerHeightAt = Date.now();
   }
 
   /** Called when a gossiped message is more than one height ahead: block sync should run. */
@@ -182,6 +198,11 @@ export class BftEngine {
       const current = this.tip?.height ?? 0n;
       if (height > current) {
         if (height > current + 1n) this.behindListener?.(height);
+        const known = this.peerHeight > current ? this.peerHeight : current;
+        // Only with fresh statuses: a node that was cut off must not punish the honest peers it
+        // has not heard from yet (the sync round just triggered refreshes them).
+        const fresh = Date.now() - this.peerHeightAt < PEER_HEIGHT_FRESH_MS;
+        if (height > known + FAR_OFF_HEIGHTS && fresh) return "rejected";
         if (height <= current + FUTURE_HEIGHTS && this.future.length < MAX_FUTURE_MESSAGES) {
           this.future.push(msg);
         }
