@@ -5,7 +5,7 @@ import type { Commit } from "cosmjs-types/tendermint/types/types";
 import type { Application } from "../../app/application.js";
 import type { GenesisDoc } from "../../genesis/genesis-doc.js";
 import type { Mempool } from "../../mempool/mempool.js";
-import { blockId as computeBlockId } from "../../types/block.js";
+import { blockId as computeBlockId, evidenceBytes } from "../../types/block.js";
 import { makePartSet, type PartSet } from "../../types/part-set.js";
 import { type BuiltBlock, buildBlock, emptyCommit } from "../block-builder.js";
 import type { ChainTip } from "./engine-tip.js";
@@ -42,8 +42,9 @@ export function createProposalBlock(
       ? genesis.genesisTime
       : medianTime(commit, tip.lastValidators.validators);
   const evidence = deps.evidence.forProposal(MAX_EVIDENCE_BYTES);
-  const evidenceBytes = evidence.reduce((n, e) => n + (e.duplicateVoteEvidence ? 1024 : 0), 0);
-  const maxTxBytes = Number(genesis.maxBytes - BLOCK_OVERHEAD_BYTES) - evidenceBytes;
+  // Each piece is framed twice (Evidence oneof, EvidenceList entry): 16 bytes covers both.
+  const evidenceSize = evidence.reduce((n, e) => n + evidenceBytes(e)!.length + 16, 0);
+  const maxTxBytes = Number(genesis.maxBytes - BLOCK_OVERHEAD_BYTES) - evidenceSize;
   const txs = app.prepareProposal(mempool.reap(maxTxBytes), maxTxBytes);
   const built = buildBlock({
     chainId: genesis.chainId,

@@ -86,7 +86,7 @@ export class EvidencePool {
       a.voteA!.height < b.voteA!.height ? -1 : a.voteA!.height > b.voteA!.height ? 1 : 0,
     );
     for (const ev of sorted) {
-      size += DuplicateVoteEvidence.encode(ev).finish().length + 16;
+      size += DuplicateVoteEvidence.encode(ev).finish().length + 16; // as engine-proposal.ts counts it
       if (size > maxBytes) break;
       out.push({ duplicateVoteEvidence: ev });
     }
