@@ -27,6 +27,7 @@ import {
   type WalInput,
   type WalRecord,
 } from "../../node/consensus/bft/wal-codec.js";
+import { makePartSet } from "../../node/types/part-set.js";
 import { timestampFromMillis } from "../../node/types/time.js";
 import { block, CHAIN_ID, Driver, me, others, PRECOMMIT, PREVOTE, T0, validators, vote } from "./helpers.js";
 
@@ -110,12 +111,29 @@ describe("consensus WAL", () => {
       height: 2n ** 63n - 1n,
     });
 
-    // And through a file.
+    const { parts } = makePartSet(new Uint8Array(150_000).fill(3));
+    const blockParts = parts.map((part) => ({ height: 1n, round: 2, part }));
+    for (const part of blockParts) {
+      assert.deepEqual(decodeWalRecord(encodeWalRecord({ type: "blockPart", part })), {
+        type: "blockPart",
+        part,
+      });
+    }
+
+    // And through a file: inputs and block parts come back separately, each in logged order.
     const path = join(dir(), "cs.wal", "wal");
     const wal = Wal.open(path);
-    for (const w of all) wal.write(inputRecord(w));
+    for (const [i, w] of all.entries()) {
+      wal.write(inputRecord(w));
+      if (i < blockParts.length) wal.write({ type: "blockPart", part: blockParts[i]! });
+    }
     wal.close();
-    assert.deepEqual(Wal.replayFrom(path, 1n), { found: true, inputs: all, heightEnded: false });
+    assert.deepEqual(Wal.replayFrom(path, 1n), {
+      found: true,
+      inputs: all,
+      parts: blockParts.slice(0, all.length),
+      heightEnded: false,
+    });
   });
 
   it("enforces the maximum record size", () => {
@@ -159,7 +177,7 @@ describe("consensus WAL", () => {
       [t(3n, 0)],
     );
     assert.equal(Wal.replayFrom(path, 3n).heightEnded, false);
-    assert.deepEqual(Wal.replayFrom(path, 5n), { found: false, inputs: [], heightEnded: false });
+    assert.deepEqual(Wal.replayFrom(path, 5n), { found: false, inputs: [], parts: [], heightEnded: false });
   });
 
   it("drops a torn last record, reports it, and truncates it on open", () => {

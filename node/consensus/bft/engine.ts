@@ -4,8 +4,10 @@
 // node's proposal block, gathering and checking others' blocks, and executing decided blocks before
 // starting the next height. Messages can be lost (or dropped as early), so the engine re-publishes
 // its own latest votes and the current proposal with its parts on each new height and round and
-// every rebroadcastMs.
-import type { Commit, Proposal, Vote } from "cosmjs-types/tendermint/types/types";
+// every rebroadcastMs. At start the WAL's inputs of the current height are replayed; blocks decided
+// elsewhere arrive through block sync (applySynced).
+import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
+import type { Commit, Part, Proposal, Vote } from "cosmjs-types/tendermint/types/types";
 import type { Application } from "../../app/application.js";
 import type { GenesisDoc } from "../../genesis/genesis-doc.js";
 import type { Logger } from "../../logger.js";
@@ -22,6 +24,7 @@ import { nowTimestamp } from "../../types/time.js";
 import type { BlockExecutor } from "../block-executor.js";
 import { type BlockEntry, BlockParts } from "./block-parts.js";
 import { checkReceivedBlock, createProposalBlock } from "./engine-proposal.js";
+import { EnginePublisher } from "./engine-publish.js";
 import { checkSyncedBlock, type SyncOutcome } from "./engine-sync.js";
 import { advanceTip, type ChainTip, loadChainTip, updatesOf } from "./engine-tip.js";
 import type { EvidencePool } from "./evidence-pool.js";
@@ -70,6 +73,7 @@ type Future = { type: "vote"; vote: Vote } | { type: "proposal"; proposal: Propo
 export class BftEngine {
   readonly gossip: ConsensusGossip;
   readonly sm: ConsensusStateMachine;
+  private readonly publisher: EnginePublisher;
   private tip?: ChainTip;
   private parts = new BlockParts(0n);
   private queue: Promise<unknown> = Promise.resolve();
@@ -83,11 +87,12 @@ export class BftEngine {
   /** The block decided at the previous height (its parts help nodes still deciding it). */
   private previous?: BlockEntry;
   private lastRound = -1;
-  private readonly listeners = new Set<(height: bigint) => void>();
   private behindListener?: (heardHeight: bigint) => void;
   /** Highest block store height a peer reported (block sync), and when (ms, local clock). */
   private peerHeight = 0n;
   private peerHeightAt = 0;
+  /** Inputs come from the WAL: not logged again, no new proposal block built. */
+  private replaying = false;
   /** The decided block being executed, if any. */
   private applying?: Promise<unknown>;
 
@@ -104,6 +109,7 @@ export class BftEngine {
       onBlockPart: (part) => this.onBlockPart(part),
       onEvidence: (ev) => this.run(() => deps.evidence.add(ev)).then(verdictOf),
     });
+    this.publisher = new EnginePublisher(this.gossip, () => this.running, deps.logger);
   }
 
   /** The height being decided (0 before start). */
@@ -125,12 +131,6 @@ export class BftEngine {
   /** Called when a gossiped message is more than one height ahead: block sync should run. */
   onBehind(listener: (heardHeight: bigint) => void): void {
     this.behindListener = listener;
-  }
-
-  /** Called after each block is executed, with its height. */
-  onCommit(listener: (height: bigint) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /**
@@ -155,6 +155,7 @@ export class BftEngine {
     this.rebroadcastTimer = setInterval(() => this.rebroadcast(), every);
     await this.run(() => {
       const tip = this.tip!;
+      if (this.replayWal(tip)) return;
       this.step({
         type: "startHeight",
         height: tip.height,
@@ -162,6 +163,46 @@ export class BftEngine {
         lastCommit: tip.lastCommit,
       });
     });
+  }
+
+  /**
+   * Feeds the WAL's inputs of the height being decided back into the state machine (with the time
+   * each was first handled at), after the block parts they refer to, so a restarted validator is
+   * back at its round and step, with its lock, and repeats (identical, so re-signable) votes.
+   * Answers false when the WAL has nothing for this height.
+   */
+  private replayWal(tip: ChainTip): boolean {
+    const replay = this.deps.wal.replay(tip.height);
+    const first = replay.inputs[0]?.input;
+    if (!replay.found || first?.type !== "startHeight" || first.height !== tip.height) return false;
+    this.replaying = true;
+    try {
+      for (const part of replay.parts) this.parts.addPart(part);
+      // The logged start of a height carries no last commit (the votes were in memory): use the stored one.
+      this.step({
+        type: "startHeight",
+        height: tip.height,
+        validators: tip.validators,
+        lastCommit: tip.lastCommit,
+      });
+      for (const { input, now } of replay.inputs.slice(1)) {
+        if (input.type === "proposalBlock") this.parts.want(input.blockId, input.round);
+        this.step(input, now);
+      }
+    } finally {
+      this.replaying = false;
+    }
+    const rs = this.sm.rs;
+    this.deps.logger?.info(
+      {
+        height: String(tip.height),
+        inputs: replay.inputs.length,
+        parts: replay.parts.length,
+        round: rs.round,
+      },
+      "replayed the consensus WAL",
+    );
+    return true;
   }
 
   /** Stops timers and gossip; waits for the input being handled (and any block being executed). */
@@ -224,12 +265,12 @@ export class BftEngine {
   }
 
   /** Logs the input to the WAL, hands it to the core, carries out the actions. */
-  private step(input: ConsensusInput): Status {
+  private step(input: ConsensusInput, replayedNow?: Timestamp): Status {
     if (!this.running) return "ignored";
-    const now = nowTimestamp();
-    this.deps.wal.write({ type: "input", input, now });
+    const now = replayedNow ?? nowTimestamp();
+    if (!this.replaying) this.deps.wal.write({ type: "input", input, now });
     const result = this.sm.handle(input, now);
-    for (const action of result.actions) this.execute(action);
+    for (const action of result.actions) this.execute(action, now);
     const rs = this.sm.rs;
     if (rs.round !== this.lastRound) {
       this.lastRound = rs.round;
@@ -241,14 +282,16 @@ export class BftEngine {
     return result.status;
   }
 
-  private execute(action: ConsensusAction): void {
+  private execute(action: ConsensusAction, now: Timestamp): void {
     switch (action.type) {
       case "broadcastProposal":
-        this.publishProposal(action.proposal);
+        this.logOwn({ type: "proposal", proposal: action.proposal }, now);
+        this.publisher.proposal(action.proposal, this.parts.get(action.proposal.blockId));
         break;
       case "broadcastVote":
+        this.logOwn({ type: "vote", vote: action.vote }, now);
         this.ownVotes.set(`${action.vote.height}/${action.vote.round}/${action.vote.type}`, action.vote);
-        this.publish(() => this.gossip.publishVote(action.vote));
+        this.publisher.vote(action.vote);
         break;
       case "scheduleTimeout": {
         const timer = setTimeout(() => {
@@ -262,7 +305,8 @@ export class BftEngine {
         break;
       }
       case "createBlock":
-        this.createBlock(action);
+        // On replay the WAL holds the block made then and the proposalBlock input that followed.
+        if (!this.replaying) this.createBlock(action);
         break;
       case "needBlock": {
         const completed = this.parts.want(action.blockId, this.sm.rs.round);
@@ -299,6 +343,7 @@ export class BftEngine {
       action.lastCommit,
     );
     this.parts.addOwn(built.blockId, action.round, built.partSet, built.bytes, built.block);
+    this.logParts(action.height, action.round, built.partSet.parts);
     this.step({
       type: "proposalBlock",
       height: action.height,
@@ -308,9 +353,26 @@ export class BftEngine {
     });
   }
 
+  /**
+   * This node's signed proposals and votes are on disk before they are sent. On replay the state
+   * machine cannot always sign them again (the private validator has moved past that step), so it
+   * takes them from these records, as CometBFT replays its own messages.
+   */
+  private logOwn(input: ConsensusInput, now: Timestamp): void {
+    if (!this.replaying) this.deps.wal.writeSync({ type: "input", input, now });
+  }
+
+  /** A whole block's parts go to the WAL before any input that refers to the block. */
+  private logParts(height: bigint, round: number, parts: readonly (Part | undefined)[]): void {
+    if (this.replaying) return;
+    for (const part of parts)
+      if (part !== undefined) this.deps.wal.write({ type: "blockPart", part: { height, round, part } });
+  }
+
   /** All parts of a wanted block are in: check it and tell the core. */
   private blockCompleted(entry: BlockEntry): void {
     const tip = this.tip!;
+    this.logParts(tip.height, entry.round, entry.parts);
     const error =
       entry.block === undefined
         ? "block bytes do not decode"
@@ -377,13 +439,6 @@ export class BftEngine {
       { height: height.toString(), round, txs: block.data?.txs.length ?? 0 },
       "committed block",
     );
-    for (const listener of this.listeners) {
-      try {
-        listener(height);
-      } catch (err) {
-        this.deps.logger?.error({ err }, "commit listener failed");
-      }
-    }
     if (!this.running) return;
     this.lastRound = -1;
     this.step({ type: "startHeight", height: this.tip.height, validators: this.tip.validators });
@@ -416,37 +471,19 @@ export class BftEngine {
 
   // ---- publishing ----
 
-  private publish(send: () => Promise<number>): void {
-    if (!this.running) return;
-    send().catch((err) => this.deps.logger?.debug({ err }, "consensus publish failed"));
-  }
-
-  private publishProposal(proposal: Proposal): void {
-    this.publish(() => this.gossip.publishProposal(proposal));
-    this.publishParts(proposal.height, this.parts.get(proposal.blockId), proposal.round);
-  }
-
-  private publishParts(height: bigint, entry: BlockEntry | undefined, round?: number): void {
-    if (entry === undefined) return;
-    for (const part of entry.parts) {
-      if (part !== undefined)
-        this.publish(() => this.gossip.publishBlockPart({ height, round: round ?? entry.round, part }));
-    }
-  }
-
   /** Re-publishes own votes, the current proposal and the parts at hand, and the last decided block. */
   private rebroadcast(): void {
     if (!this.running || this.tip === undefined) return;
-    for (const vote of this.ownVotes.values()) this.publish(() => this.gossip.publishVote(vote));
+    for (const vote of this.ownVotes.values()) this.publisher.vote(vote);
     let rs: ConsensusStateMachine["rs"] | undefined;
     try {
       rs = this.sm.rs;
     } catch {
       return;
     }
-    if (rs.proposal !== undefined) this.publishProposal(rs.proposal);
+    if (rs.proposal !== undefined) this.publisher.proposal(rs.proposal, this.parts.get(rs.proposal.blockId));
     if (this.previous?.block?.header !== undefined) {
-      this.publishParts(this.previous.block.header.height, this.previous);
+      this.publisher.parts(this.previous.block.header.height, this.previous);
     }
   }
 }

@@ -5,6 +5,7 @@
 // protobuf encodings in base64 and every bigint is a decimal string.
 import { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import { BlockID, Commit, Proposal, Vote } from "cosmjs-types/tendermint/types/types";
+import { type BlockPart, decodeBlockPart, encodeBlockPart } from "../../p2p/consensus-gossip.js";
 import type { ConsensusInput, RoundStep } from "./types.js";
 import { ValidatorSet } from "./validator-set.js";
 
@@ -14,7 +15,11 @@ export interface WalInput {
   now: Timestamp;
 }
 
-export type WalRecord = ({ type: "input" } & WalInput) | { type: "endHeight"; height: bigint };
+export type WalRecord =
+  | ({ type: "input" } & WalInput)
+  | { type: "endHeight"; height: bigint }
+  /** A block part this node made or accepted (the WAL must hold the blocks its inputs refer to). */
+  | { type: "blockPart"; part: BlockPart };
 
 /** CometBFT's maxMsgSizeBytes: the largest payload a record may carry (1 MiB + 24). */
 export const MAX_WAL_RECORD_BYTES = 1_048_576 + 24;
@@ -23,6 +28,7 @@ export const WAL_HEADER_BYTES = 8;
 
 const TAG_INPUT = 1;
 const TAG_END_HEIGHT = 2;
+const TAG_BLOCK_PART = 3;
 
 const CRC32C_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -181,6 +187,13 @@ export function encodeWalRecord(record: WalRecord): Uint8Array {
     new DataView(out.buffer).setBigUint64(1, BigInt.asUintN(64, record.height));
     return out;
   }
+  if (record.type === "blockPart") {
+    const body = encodeBlockPart(record.part);
+    const out = new Uint8Array(1 + body.length);
+    out[0] = TAG_BLOCK_PART;
+    out.set(body, 1);
+    return out;
+  }
   const json = JSON.stringify({ now: encTs(record.now), input: inputToJson(record.input) });
   const body = Buffer.from(json, "utf8");
   const out = new Uint8Array(1 + body.length);
@@ -199,6 +212,7 @@ export function decodeWalRecord(payload: Uint8Array): WalRecord {
     const j = JSON.parse(Buffer.from(payload.subarray(1)).toString("utf8")) as Json;
     return { type: "input", now: decTs(j.now), input: inputFromJson(j.input as Json) };
   }
+  if (tag === TAG_BLOCK_PART) return { type: "blockPart", part: decodeBlockPart(payload.subarray(1)) };
   throw new Error(`unknown WAL record tag ${String(tag)}`);
 }
 

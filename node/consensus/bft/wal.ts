@@ -29,6 +29,7 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import type { BlockPart } from "../../p2p/consensus-gossip.js";
 import {
   crc32c,
   decodeWalRecord,
@@ -65,6 +66,8 @@ export interface WalReplay {
   found: boolean;
   /** The inputs after the last EndHeight{height-1}, in the order they were logged. */
   inputs: WalInput[];
+  /** The block parts logged after it (blocks the inputs refer to). */
+  parts: BlockPart[];
   /** Whether EndHeight{height} was also logged (the height was already decided and committed). */
   heightEnded: boolean;
   tornTail?: WalTornTail;
@@ -209,6 +212,12 @@ export class Wal {
     }
   }
 
+  /** replayFrom on this WAL's files (call before writing anything for the height). */
+  replay(height: bigint): WalReplay {
+    this.flush();
+    return Wal.replayFrom(this.path, height, this.options);
+  }
+
   /** Appends a record to the in-memory buffer (handed to the OS when full, on flush or on a sync). */
   write(record: WalRecord): void {
     const framed = frameWalRecord(encodeWalRecord(record), this.options.maxRecordBytes);
@@ -274,20 +283,28 @@ export class Wal {
     let found = false;
     let heightEnded = false;
     let inputs: WalInput[] = [];
+    let parts: BlockPart[] = [];
     for (const r of records) {
       if (r.type === "endHeight") {
         if (r.height === height - 1n) {
           found = true;
           heightEnded = false;
           inputs = [];
+          parts = [];
         } else if (found && r.height === height) {
           heightEnded = true;
         }
-      } else if (found) {
+      } else if (!found) {
+        // before the height: nothing to replay
+      } else if (r.type === "blockPart") {
+        parts.push(r.part);
+      } else {
         inputs.push({ input: r.input, now: r.now });
       }
     }
-    return tornTail === undefined ? { found, inputs, heightEnded } : { found, inputs, heightEnded, tornTail };
+    const out: WalReplay = { found, inputs, parts, heightEnded };
+    if (tornTail !== undefined) out.tornTail = tornTail;
+    return out;
   }
 
   private openFd(): number {
