@@ -114,6 +114,7 @@ export class Node {
           host: p2p,
           persistentPeers: opts.persistentPeers ?? [],
           timeouts: opts.consensusTimeouts,
+          metricsRegistry: metrics.registry,
           logger,
         });
       }

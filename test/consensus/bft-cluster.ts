@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Registry } from "prom-client";
 import { buildModules, STORE_NAMES } from "../../modules/index.js";
 import { BaseApp } from "../../node/app/baseapp.js";
 import { bftGossipsubOptions } from "../../node/consensus/bft/engine-gossip.js";
@@ -42,6 +43,7 @@ export interface ClusterNode {
   mempool: Mempool;
   host: P2PHost;
   service: BftService;
+  metrics: Registry;
   closed: boolean;
 }
 
@@ -93,6 +95,7 @@ export async function openNode(
   const host = await startP2PHost("/ip4/127.0.0.1/tcp/0", keyFromSecret(`cluster-node-${index}`), {
     gossipsub: bftGossipsubOptions(genesis.chainId),
   });
+  const metrics = new Registry();
   const service = new BftService({
     db,
     genesis,
@@ -106,9 +109,10 @@ export async function openNode(
     host,
     persistentPeers: opts.persistentPeers ?? [],
     timeouts: FAST_TIMEOUTS,
+    metricsRegistry: metrics,
     initialSyncWaitMs: opts.initialSyncWaitMs ?? 0,
   });
-  return { index, dir, db, app, blockStore, mempool, host, service, closed: false };
+  return { index, dir, db, app, blockStore, mempool, host, service, metrics, closed: false };
 }
 
 /** The address other nodes dial: listen address plus /p2p/<peer id>. */

@@ -83,6 +83,17 @@ describe("block sync over libp2p", function () {
 
     const address = hex(pubKeyToAddress(keys[3]!.pubKey));
     const from = reopened.blockStore.height;
+    // The others counted the blocks it missed while it was down.
+    const missed = (
+      await nodes[0]!.metrics.getSingleMetric("openledger_consensus_validator_missed_blocks_total")!.get()
+    ).values;
+    const mine = missed.find((v) => v.labels.validator === address.toUpperCase());
+    assert.ok(mine !== undefined && mine.value >= Number(target - stoppedAt) - 1, JSON.stringify(missed));
+    assert.ok(reopened.service.engine.height > 0n);
+    const text = await reopened.metrics.metrics();
+    assert.match(text, /openledger_consensus_block_sync_blocks_total \d+/);
+    assert.match(text, /openledger_consensus_peers 3/);
+
     await waitFor(
       "a commit signed by the restarted validator",
       async () => {

@@ -125,6 +125,12 @@ describe("e2e: 4-validator testnet from `testnet init`", function () {
     const s = await StargateClient.connect(nodes[2]!.rpcUrl);
     assert.equal(await s.getChainId(), chainId);
     s.disconnect();
+    // Each node's /metrics has the consensus family.
+    const laddr = startArgs[1]![startArgs[1]!.indexOf("--metrics.laddr") + 1]!;
+    const text = await (await fetch(`http://${laddr.replace("tcp://", "")}/metrics`)).text();
+    assert.match(text, /^openledger_consensus_height \d+$/m);
+    assert.match(text, /^openledger_consensus_peers 3$/m);
+    assert.match(text, /^openledger_consensus_votes_received_total\{type="precommit"\} [1-9]\d*$/m);
   });
 
   it("a send broadcast through node 0 is found through node 3, in the same block everywhere", async () => {

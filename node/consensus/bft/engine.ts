@@ -7,6 +7,7 @@
 // every rebroadcastMs. At start the WAL's inputs of the current height are replayed; blocks decided
 // elsewhere arrive through block sync (applySynced).
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
+import type { Block } from "cosmjs-types/tendermint/types/block";
 import type { Commit, Part, Proposal, Vote } from "cosmjs-types/tendermint/types/types";
 import type { Application } from "../../app/application.js";
 import type { GenesisDoc } from "../../genesis/genesis-doc.js";
@@ -20,7 +21,9 @@ import {
 } from "../../p2p/consensus-gossip.js";
 import type { P2PHost } from "../../p2p/host.js";
 import type { BlockStore } from "../../store/block-store.js";
+import { BLOCK_ID_FLAG_ABSENT } from "../../types/block.js";
 import { nowTimestamp } from "../../types/time.js";
+import { SIGNED_MSG_TYPE_PREVOTE } from "../../types/vote.js";
 import type { BlockExecutor } from "../block-executor.js";
 import { type BlockEntry, BlockParts } from "./block-parts.js";
 import { checkReceivedBlock, createProposalBlock } from "./engine-proposal.js";
@@ -29,6 +32,7 @@ import { checkSyncedBlock, type SyncOutcome } from "./engine-sync.js";
 import { advanceTip, type ChainTip, loadChainTip, updatesOf } from "./engine-tip.js";
 import type { EvidencePool } from "./evidence-pool.js";
 import { blockIdKey } from "./messages.js";
+import type { ConsensusMetrics } from "./metrics.js";
 import type { FilePV } from "./privval.js";
 import { ConsensusStateMachine } from "./state-machine.js";
 import type { TimeoutConfig } from "./timeouts.js";
@@ -50,6 +54,7 @@ export interface BftEngineDeps {
   /** The stored validator set of each height. */
   validatorHistory: ValidatorHistory;
   evidence: EvidencePool;
+  metrics?: ConsensusMetrics;
   timeouts?: Partial<TimeoutConfig>;
   /** Default 1000 ms. */
   rebroadcastMs?: number;
@@ -249,7 +254,13 @@ export class BftEngine {
         }
         return "ignored";
       }
-      return this.step(msg);
+      const status = this.step(msg);
+      if (status === "accepted" && msg.type === "vote") {
+        this.deps.metrics?.votes.inc({
+          type: msg.vote.type === SIGNED_MSG_TYPE_PREVOTE ? "prevote" : "precommit",
+        });
+      }
+      return status;
     });
     return verdictOf(status);
   }
@@ -270,6 +281,13 @@ export class BftEngine {
     const now = replayedNow ?? nowTimestamp();
     if (!this.replaying) this.deps.wal.write({ type: "input", input, now });
     const result = this.sm.handle(input, now);
+    const metrics = this.deps.metrics;
+    if (metrics !== undefined) {
+      const rs = this.sm.rs;
+      metrics.height.set(Number(rs.height));
+      metrics.round.set(rs.round);
+      metrics.step.set(rs.step);
+    }
     for (const action of result.actions) this.execute(action, now);
     const rs = this.sm.rs;
     if (rs.round !== this.lastRound) {
@@ -429,6 +447,7 @@ export class BftEngine {
     }
     this.deps.wal.writeEndHeight(height);
     this.deps.evidence.update(block, { time: block.header!.time!, validators: tip.validators });
+    this.countMissed(block, tip);
     this.previous = entry;
     this.tip = advanceTip(tip, { blockId: entry.blockId, time: block.header!.time! }, results, nextNext!);
     this.parts.reset(this.tip.height);
@@ -451,6 +470,19 @@ export class BftEngine {
     }
   }
 
+  private countMissed(block: Block, tip: ChainTip): void {
+    const metrics = this.deps.metrics;
+    if (metrics === undefined) return;
+    metrics.evidence.inc(block.evidence?.evidence.length ?? 0);
+    const signers = tip.lastValidators?.validators ?? [];
+    for (const [i, sig] of (block.lastCommit?.signatures ?? []).entries()) {
+      const v = signers[i];
+      if (v !== undefined && sig.blockIdFlag === BLOCK_ID_FLAG_ABSENT) {
+        metrics.missedBlocks.inc({ validator: Buffer.from(v.address).toString("hex").toUpperCase() });
+      }
+    }
+  }
+
   // ---- block sync ----
 
   /**
@@ -465,6 +497,7 @@ export class BftEngine {
       const checked = checkSyncedBlock(this.deps, tip, blockBytes, commitBytes);
       if (checked.status !== "ok") return checked;
       await this.commitBlock(checked.entry, checked.commit, checked.commit.round);
+      this.deps.metrics?.syncedBlocks.inc();
       return { status: "applied" };
     });
   }

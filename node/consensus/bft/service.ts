@@ -1,6 +1,8 @@
 // A validator's (or follower's) consensus subsystem, as node.ts wires it: the BFT engine, its WAL and
 // private validator, the block sync server and syncer, and the persistent peers. start() serves
 // stored blocks, dials peers, catches up from them, then takes part in consensus; stop() undoes it.
+
+import type { Registry } from "prom-client";
 import type { Application } from "../../app/application.js";
 import type { GenesisDoc } from "../../genesis/genesis-doc.js";
 import type { Logger } from "../../logger.js";
@@ -15,6 +17,7 @@ import type { BlockExecutor } from "../block-executor.js";
 import { BlockSyncer } from "./block-sync.js";
 import { BftEngine } from "./engine.js";
 import { EvidencePool } from "./evidence-pool.js";
+import { ConsensusMetrics } from "./metrics.js";
 import { FilePV } from "./privval.js";
 import type { TimeoutConfig } from "./timeouts.js";
 import { ValidatorHistory } from "./validator-history.js";
@@ -34,6 +37,8 @@ export interface BftServiceDeps {
   host: P2PHost;
   persistentPeers: string[];
   timeouts?: Partial<TimeoutConfig>;
+  /** Consensus metrics are registered here when given (the node's /metrics registry). */
+  metricsRegistry?: Registry;
   /** How long start() waits for a first peer to catch up from. Default 3000 ms. */
   initialSyncWaitMs?: number;
   logger?: Logger;
@@ -63,6 +68,9 @@ export class BftService {
       host,
       validatorHistory: new ValidatorHistory(deps.db, genesis),
       evidence: this.evidence,
+      metrics:
+        deps.metricsRegistry &&
+        new ConsensusMetrics(deps.metricsRegistry, () => host.libp2p.getPeers().length),
       timeouts: deps.timeouts,
       logger,
     });
