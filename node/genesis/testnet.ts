@@ -26,6 +26,14 @@ export const TESTNET_VALIDATOR_POWER = 10n;
 /** Ports of node i: base + 10·i (p2p), +1 (RPC), +2 (metrics). */
 export const PORT_STRIDE = 10;
 
+/** DIR/testnet.json: what `testnet start` runs (written by init). */
+export const TESTNET_MANIFEST = "testnet.json";
+
+export interface TestnetManifest {
+  chainId: string;
+  nodes: { moniker: string; home: string; rpcLaddr: string; startArgs: string[] }[];
+}
+
 export interface TestnetOptions {
   validators: number;
   output: string;
@@ -139,6 +147,16 @@ export async function initTestnet(
     await initHome(home, () => genesis);
   }
   await writeFile(join(opts.output, "peers.txt"), `${nodes.map((n) => n.p2pAddr).join("\n")}\n`);
+  const manifest: TestnetManifest = {
+    chainId: opts.chainId,
+    nodes: nodes.map((n) => ({
+      moniker: n.moniker,
+      home: n.home,
+      rpcLaddr: n.rpcLaddr,
+      startArgs: n.startArgs,
+    })),
+  };
+  await writeFile(join(opts.output, TESTNET_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   await writeFile(
     join(opts.output, "start-commands.txt"),
     `${nodes.map((n) => `openledgerd ${n.startArgs.map(shellQuote).join(" ")}`).join("\n")}\n`,

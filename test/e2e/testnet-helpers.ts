@@ -2,14 +2,17 @@
 import assert from "node:assert/strict";
 import { eventually, type NodeProcess, rpcCall } from "./harness.js";
 
-async function call(node: NodeProcess, method: string, params: Record<string, string> = {}) {
+/** What the helpers need of a node: a NodeProcess, or any RPC address. */
+type RpcNode = Pick<NodeProcess, "rpcUrl" | "running">;
+
+async function call(node: RpcNode, method: string, params: Record<string, string> = {}) {
   const { json } = await rpcCall(node.rpcUrl, { jsonrpc: "2.0", id: 1, method, params });
   if (json.error !== undefined) throw new Error(`${method}: ${JSON.stringify(json.error)}`);
   return json.result as Record<string, unknown>;
 }
 
 /** Latest height, or undefined when the node does not answer. */
-export async function heightOf(node: NodeProcess): Promise<bigint | undefined> {
+export async function heightOf(node: RpcNode): Promise<bigint | undefined> {
   if (!node.running) return undefined;
   try {
     const r = (await call(node, "status")) as { sync_info: { latest_block_height: string } };
@@ -40,7 +43,7 @@ export async function commitSigners(node: NodeProcess, height: bigint): Promise<
 }
 
 /** Waits until every node is at `height` or above; answers the lowest height among them. */
-export async function allAtLeast(nodes: NodeProcess[], height: bigint, timeoutMs: number): Promise<bigint> {
+export async function allAtLeast(nodes: RpcNode[], height: bigint, timeoutMs: number): Promise<bigint> {
   return eventually(
     async () => {
       const seen = await Promise.all(nodes.map(heightOf));
