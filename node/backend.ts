@@ -5,6 +5,7 @@ import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { BlockMeta } from "cosmjs-types/tendermint/types/types";
 import type { Validator } from "cosmjs-types/tendermint/types/validator";
 import type { Application } from "./app/application.js";
+import type { ValidatorHistory } from "./consensus/bft/validator-history.js";
 import type { BlockExecutor } from "./consensus/block-executor.js";
 import type { GenesisDoc } from "./genesis/genesis-doc.js";
 import type { Mempool } from "./mempool/mempool.js";
@@ -42,6 +43,8 @@ export interface BackendDeps {
   /** Resolves when no block is being applied; admission waits for it. */
   idle: () => Promise<void>;
   metrics?: NodeMetrics;
+  /** The validator set of a height (stored sets; the genesis set before any is stored). */
+  validatorSets: ValidatorHistory;
 }
 
 export class NodeBackend implements RpcBackend {
@@ -53,9 +56,8 @@ export class NodeBackend implements RpcBackend {
 
   async status(): Promise<NodeStatus> {
     const { genesis, blockStore, validatorKey } = this.d;
-    const power = genesis.validators.find(
-      (v) => Buffer.compare(v.pubKey, validatorKey.pubKey) === 0,
-    )?.votingPower;
+    const set = await this.validatorSet(blockStore.height + 1n);
+    const power = set.find((v) => Buffer.compare(v.pubKey, validatorKey.pubKey) === 0)?.votingPower;
     return {
       chainId: genesis.chainId,
       nodeId: this.d.nodeId,
@@ -119,7 +121,16 @@ export class NodeBackend implements RpcBackend {
 
   async validators(height: bigint): Promise<Validator[] | undefined> {
     if (height < 1n || height > this.d.blockStore.height + 1n) return undefined;
-    return this.d.genesis.validators.map(validatorToProto);
+    return (await this.validatorSet(height)).map(validatorToProto);
+  }
+
+  /**
+   * A multi-validator node stores every height's set (sets change with staking); a single-validator
+   * node produces with the genesis set throughout, and stores none.
+   */
+  private async validatorSet(height: bigint) {
+    const set = await this.d.validatorSets.load(height);
+    return set?.validators ?? this.d.genesis.validators;
   }
 
   async consensusParams(height: bigint): Promise<ConsensusParams | undefined> {

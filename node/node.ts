@@ -8,6 +8,7 @@ import { BaseApp } from "./app/baseapp.js";
 import { NodeBackend } from "./backend.js";
 import { bftGossipsubOptions } from "./consensus/bft/engine-gossip.js";
 import { BftService } from "./consensus/bft/service.js";
+import { ValidatorHistory } from "./consensus/bft/validator-history.js";
 import { BlockExecutor } from "./consensus/block-executor.js";
 import { handshake } from "./consensus/handshake.js";
 import { SingleValidatorProducer } from "./consensus/single-validator.js";
@@ -144,6 +145,7 @@ export class Node {
         p2pListenAddr: p2p.listenAddrs[0] ?? opts.p2pLaddr,
         peerId: p2p.peerId,
         idle,
+        validatorSets: bft?.validatorHistory ?? new ValidatorHistory(db, genesis),
         onAdmitted: (tx) => void txGossip.publish(tx),
         metrics,
       });

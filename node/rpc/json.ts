@@ -2,7 +2,15 @@
 // int64 → string, uint32/int32 → number, hashes → upper-case hex, bytes → base64, times → RFC3339Nano.
 import type { PublicKey } from "cosmjs-types/tendermint/crypto/keys";
 import type { Block } from "cosmjs-types/tendermint/types/block";
-import type { BlockID, BlockMeta, Commit, CommitSig, Header } from "cosmjs-types/tendermint/types/types";
+import type { Evidence } from "cosmjs-types/tendermint/types/evidence";
+import type {
+  BlockID,
+  BlockMeta,
+  Commit,
+  CommitSig,
+  Header,
+  Vote,
+} from "cosmjs-types/tendermint/types/types";
 import type { Validator } from "cosmjs-types/tendermint/types/validator";
 import type { NodeStatus } from "./backend.js";
 import { int64, toBase64, toBase64OrNull, toHexUpper } from "./encoding.js";
@@ -71,9 +79,40 @@ export function blockJson(b: Block): Json {
   return {
     header: headerJson(b.header),
     data: { txs: b.data.txs.map(toBase64) },
-    // Evidence is not produced by this chain; CometBFT's amino evidence JSON is not implemented.
-    evidence: { evidence: [] },
+    evidence: { evidence: (b.evidence?.evidence ?? []).map(evidenceJson) },
     last_commit: commitJson(b.lastCommit),
+  };
+}
+
+/** types.Vote as CometBFT's JSON writes it (int64 as strings, bytes as base64 or null when empty). */
+export function voteJson(v: Vote): Json {
+  return {
+    type: v.type,
+    height: int64(v.height),
+    round: v.round,
+    block_id: blockIdJson(v.blockId),
+    timestamp: formatRfc3339Nano(v.timestamp),
+    validator_address: toHexUpper(v.validatorAddress),
+    validator_index: v.validatorIndex,
+    signature: toBase64OrNull(v.signature),
+    extension: toBase64OrNull(v.extension),
+    extension_signature: toBase64OrNull(v.extensionSignature),
+  };
+}
+
+/** Amino-JSON evidence; DuplicateVoteEvidence's ABCI fields have no json tags in CometBFT. */
+export function evidenceJson(e: Evidence): Json {
+  const dv = e.duplicateVoteEvidence;
+  if (dv === undefined) throw new Error("only duplicate vote evidence is committed by this chain");
+  return {
+    type: "tendermint/DuplicateVoteEvidence",
+    value: {
+      vote_a: dv.voteA && voteJson(dv.voteA),
+      vote_b: dv.voteB && voteJson(dv.voteB),
+      TotalVotingPower: int64(dv.totalVotingPower),
+      ValidatorPower: int64(dv.validatorPower),
+      Timestamp: formatRfc3339Nano(dv.timestamp),
+    },
   };
 }
 

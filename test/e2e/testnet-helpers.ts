@@ -1,5 +1,10 @@
 // RPC helpers for the multi-process testnet tests: heights, block hashes, who signed a commit.
 import assert from "node:assert/strict";
+import { toHex } from "@cosmjs/encoding";
+import { QueryClient, setupStakingExtension } from "@cosmjs/stargate";
+import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import { PubKey } from "cosmjs-types/cosmos/crypto/ed25519/keys";
+import { pubKeyToAddress } from "../../node/types/ed25519.js";
 import { eventually, type NodeProcess, rpcCall } from "./harness.js";
 
 /** What the helpers need of a node: a NodeProcess, or any RPC address. */
@@ -87,4 +92,49 @@ export async function waitForSignature(
     timeoutMs,
     200,
   );
+}
+
+/** The validator set the node serves for a height (latest when omitted). */
+export async function validatorsAt(
+  node: RpcNode,
+  height?: bigint,
+): Promise<{ address: string; voting_power: string }[]> {
+  const params: Record<string, string> = { per_page: "100" };
+  if (height !== undefined) params.height = height.toString();
+  const r = (await call(node, "validators", params)) as {
+    validators: { address: string; voting_power: string }[];
+  };
+  return r.validators;
+}
+
+export interface EvidenceJson {
+  type: string;
+  value: { vote_a: { validator_address: string }; vote_b: { validator_address: string } };
+}
+
+export async function evidenceAt(node: RpcNode, height: bigint): Promise<EvidenceJson[]> {
+  const r = (await call(node, "block", { height: height.toString() })) as {
+    block: { evidence: { evidence: EvidenceJson[] } };
+  };
+  return r.block.evidence.evidence;
+}
+
+/** The staking module's record of the validator whose consensus address (hex) is given. */
+export async function stakingValidator(
+  rpcUrl: string,
+  consensusHex: string,
+): Promise<{ jailed: boolean; tokens: string }> {
+  const comet = await Comet38Client.connect(rpcUrl);
+  try {
+    const q = QueryClient.withExtensions(comet, setupStakingExtension);
+    for (const status of ["BOND_STATUS_BONDED", "BOND_STATUS_UNBONDED"] as const) {
+      for (const v of (await q.staking.validators(status)).validators) {
+        const key = PubKey.decode(v.consensusPubkey!.value).key;
+        if (toHex(pubKeyToAddress(key)).toUpperCase() === consensusHex) return v;
+      }
+    }
+  } finally {
+    comet.disconnect();
+  }
+  throw new Error(`no staking validator with consensus address ${consensusHex}`);
 }

@@ -7,14 +7,25 @@
 // up once the partition heals.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assertIsDeliverTxSuccess, GasPrice, SigningStargateClient, StargateClient } from "@cosmjs/stargate";
+import { homePaths } from "../../node/options.js";
+import { DoubleSigner } from "./double-signer.js";
 import { DENOM, devAccount, devWallet, eventually, MIN_GAS_PRICE, NodeProcess, sleep } from "./harness.js";
 import { LinkProxy } from "./link-proxy.js";
-import { allAtLeast, heightOf, sameChain, validatorAddress, waitForSignature } from "./testnet-helpers.js";
+import {
+  allAtLeast,
+  evidenceAt,
+  heightOf,
+  sameChain,
+  stakingValidator,
+  validatorAddress,
+  validatorsAt,
+  waitForSignature,
+} from "./testnet-helpers.js";
 
 const BIN = fileURLToPath(new URL("../../bin/openledgerd.js", import.meta.url));
 const VALIDATORS = 4;
@@ -197,5 +208,51 @@ describe("e2e: 4-validator testnet from `testnet init`", function () {
     const healed = await allAtLeast(nodes, target + 1n, 40_000);
     await sameChain(nodes, 1n, healed);
     await waitForSignature(nodes[0]!, await validatorAddress(cut), healed, 30_000);
+  });
+
+  it("a validator that double-signs: evidence is committed, it is jailed and slashed, the chain goes on", async () => {
+    const cheater = nodes[1]!;
+    const address = await validatorAddress(cheater);
+    const peersFile = (await readFile(join(dir, "peers.txt"), "utf8")).split("\n");
+    const signer = await DoubleSigner.join(chainId, homePaths(cheater.home).privValidatorKey, peersFile[0]!);
+    try {
+      const vals = await validatorsAt(nodes[0]!);
+      const index = vals.findIndex((v) => v.address === address);
+      assert.ok(index >= 0, "the cheater is a validator");
+      const found = await eventually(
+        async () => {
+          const top = (await heightOf(nodes[0]!))!;
+          await signer.equivocate(top + 1n, index);
+          await sleep(1500);
+          for (let h = top + 1n; h <= (await heightOf(nodes[0]!))!; h++) {
+            const ev = await evidenceAt(nodes[0]!, h);
+            if (ev.some((e) => e.value.vote_a.validator_address === address)) return { h, ev };
+          }
+          return undefined;
+        },
+        "duplicate vote evidence in a block",
+        40_000,
+        0,
+      );
+      assert.equal(found.ev[0]!.type, "tendermint/DuplicateVoteEvidence");
+      const target = found.h + 3n;
+      const reached = await allAtLeast(nodes, target, 30_000);
+      await sameChain(nodes, 1n, reached);
+      let committed = 0;
+      for (let h = 1n; h <= reached; h++) {
+        committed += (await evidenceAt(nodes[2]!, h)).filter(
+          (e) => e.value.vote_a.validator_address === address,
+        ).length;
+      }
+      assert.equal(committed, 1, "the evidence is committed exactly once");
+      const after = await validatorsAt(nodes[3]!, target);
+      assert.equal(after.length, 3);
+      assert.ok(!after.some((v) => v.address === address), "the cheater left the validator set");
+      const jailed = await stakingValidator(nodes[0]!.rpcUrl, address);
+      assert.equal(jailed.jailed, true);
+      assert.ok(BigInt(jailed.tokens) < 10_000_000n, `tokens ${jailed.tokens} not slashed`);
+    } finally {
+      await signer.stop();
+    }
   });
 });

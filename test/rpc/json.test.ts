@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { connectComet } from "@cosmjs/tendermint-rpc";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { evidenceJson } from "../../node/rpc/json.js";
 import { blockResultsJson } from "../../node/rpc/json-abci.js";
 import { type RpcServer, startRpcServer } from "../../node/rpc/server.js";
 import { formatRfc3339Nano, timestampFromDate } from "../../node/rpc/time.js";
@@ -219,5 +220,55 @@ describe("rpc JSON shapes", () => {
       power: "5",
     });
     assert.equal(json.txs_results, null);
+  });
+
+  it("duplicate vote evidence in a block: amino type, votes in CometBFT's vote JSON, untagged ABCI fields", () => {
+    const vote = (fill: number) => ({
+      type: 1,
+      height: 7n,
+      round: 0,
+      blockId: {
+        hash: new Uint8Array(32).fill(fill),
+        partSetHeader: { total: 1, hash: new Uint8Array(32).fill(fill) },
+      },
+      timestamp: timestampFromDate(new Date("2026-01-02T03:04:05.123Z")),
+      validatorAddress: new Uint8Array(20).fill(9),
+      validatorIndex: 2,
+      signature: new Uint8Array(64).fill(4),
+      extension: new Uint8Array(0),
+      extensionSignature: new Uint8Array(0),
+    });
+    const json = evidenceJson({
+      duplicateVoteEvidence: {
+        voteA: vote(1),
+        voteB: vote(2),
+        totalVotingPower: 40n,
+        validatorPower: 10n,
+        timestamp: timestampFromDate(new Date("2026-01-02T03:04:00Z")),
+      },
+    });
+    assert.equal(json.type, "tendermint/DuplicateVoteEvidence");
+    assert.deepEqual(Object.keys(json.value), [
+      "vote_a",
+      "vote_b",
+      "TotalVotingPower",
+      "ValidatorPower",
+      "Timestamp",
+    ]);
+    assert.deepEqual(json.value.vote_a, {
+      type: 1,
+      height: "7",
+      round: 0,
+      block_id: { hash: "01".repeat(32).toUpperCase(), parts: { total: 1, hash: "01".repeat(32) } },
+      timestamp: "2026-01-02T03:04:05.123Z",
+      validator_address: "09".repeat(20),
+      validator_index: 2,
+      signature: Buffer.alloc(64, 4).toString("base64"),
+      extension: null,
+      extension_signature: null,
+    });
+    assert.equal(json.value.TotalVotingPower, "40");
+    assert.equal(json.value.ValidatorPower, "10");
+    assert.equal(json.value.Timestamp, "2026-01-02T03:04:00Z");
   });
 });

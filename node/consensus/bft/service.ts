@@ -48,6 +48,7 @@ export class BftService {
   readonly engine: BftEngine;
   readonly syncer: BlockSyncer;
   readonly evidence: EvidencePool;
+  readonly validatorHistory: ValidatorHistory;
   private readonly wal: Wal;
   private readonly peers: PersistentPeers;
   private stopServing?: () => Promise<void>;
@@ -56,6 +57,7 @@ export class BftService {
     const { genesis, host, logger } = deps;
     const privval = FilePV.fromKey(deps.validatorKey, deps.privValidatorStatePath);
     this.evidence = new EvidencePool(genesis.chainId, deps.db);
+    this.validatorHistory = new ValidatorHistory(deps.db, genesis);
     this.wal = Wal.open(deps.walPath);
     this.engine = new BftEngine({
       genesis,
@@ -66,7 +68,7 @@ export class BftService {
       privval,
       wal: this.wal,
       host,
-      validatorHistory: new ValidatorHistory(deps.db, genesis),
+      validatorHistory: this.validatorHistory,
       evidence: this.evidence,
       metrics:
         deps.metricsRegistry &&
