@@ -1,5 +1,8 @@
 // RPC helpers for the multi-process testnet tests: heights, block hashes, who signed a commit.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { toHex } from "@cosmjs/encoding";
 import { QueryClient, setupStakingExtension } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
@@ -9,6 +12,20 @@ import { eventually, type NodeProcess, rpcCall } from "./harness.js";
 
 /** What the helpers need of a node: a NodeProcess, or any RPC address. */
 type RpcNode = Pick<NodeProcess, "rpcUrl" | "running">;
+
+/** Consensus timeouts for fast local tests (~0.5 s blocks). */
+export const SHORT_TIMEOUTS = [
+  "--consensus.timeout_propose",
+  "1000",
+  "--consensus.timeout_prevote",
+  "300",
+  "--consensus.timeout_precommit",
+  "300",
+  "--consensus.timeout_commit",
+  "200",
+];
+
+const BIN = fileURLToPath(new URL("../../bin/openledgerd.js", import.meta.url));
 
 async function call(node: RpcNode, method: string, params: Record<string, string> = {}) {
   const { json } = await rpcCall(node.rpcUrl, { jsonrpc: "2.0", id: 1, method, params });
@@ -137,4 +154,40 @@ export async function stakingValidator(
     comet.disconnect();
   }
   throw new Error(`no staking validator with consensus address ${consensusHex}`);
+}
+
+/**
+ * `openledgerd testnet init --validators n` in dir (on a random free-looking port range): the chain
+ * id, each node's home and the arguments after `start` that run it (plus `extraArgs`).
+ */
+export function initTestnetHomes(
+  dir: string,
+  validators: number,
+  extraArgs: string[] = [],
+): { chainId: string; homes: string[]; startArgs: string[][] } {
+  const basePort = 20_000 + 10 * Math.floor(Math.random() * 3000);
+  const args = [
+    "testnet",
+    "init",
+    "--validators",
+    String(validators),
+    "--output",
+    dir,
+    "--base-port",
+    String(basePort),
+  ];
+  const init = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+  assert.equal(init.status, 0, init.stderr);
+  const lines = init.stdout.split("\n").filter((l) => l.startsWith("openledgerd start "));
+  assert.equal(lines.length, validators, init.stdout);
+  const homes: string[] = [];
+  const startArgs: string[][] = [];
+  for (const [i, line] of lines.entries()) {
+    const words = line.split(" ").slice(2);
+    const at = words.indexOf("--home");
+    assert.equal(words[at + 1], join(dir, `node${i}`));
+    homes.push(words[at + 1]!);
+    startArgs.push([...words.filter((_, j) => j !== at && j !== at + 1), ...extraArgs]);
+  }
+  return { chainId: /initialized (\S+)/.exec(init.stdout)![1]!, homes, startArgs };
 }

@@ -7,11 +7,9 @@
 // from its peers catches up once the partition heals; a validator whose key signs two prevotes is
 // jailed and slashed through committed evidence.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { assertIsDeliverTxSuccess, GasPrice, SigningStargateClient, StargateClient } from "@cosmjs/stargate";
 import { homePaths } from "../../node/options.js";
 import { DoubleSigner } from "./double-signer.js";
@@ -21,6 +19,8 @@ import {
   allAtLeast,
   evidenceAt,
   heightOf,
+  initTestnetHomes,
+  SHORT_TIMEOUTS,
   sameChain,
   stakingValidator,
   validatorAddress,
@@ -28,19 +28,8 @@ import {
   waitForSignature,
 } from "./testnet-helpers.js";
 
-const BIN = fileURLToPath(new URL("../../bin/openledgerd.js", import.meta.url));
 const VALIDATORS = 4;
 const CUT = 3;
-const SHORT_TIMEOUTS = [
-  "--consensus.timeout_propose",
-  "1000",
-  "--consensus.timeout_prevote",
-  "300",
-  "--consensus.timeout_precommit",
-  "300",
-  "--consensus.timeout_commit",
-  "200",
-];
 
 /** Routes every link of node CUT through a relay: its own dials, and the others' dials to it. */
 async function relayLinks(startArgs: string[][], proxies: LinkProxy[]): Promise<void> {
@@ -78,36 +67,10 @@ describe("e2e: 4-validator testnet from `testnet init`", function () {
   before(async function () {
     this.timeout(45_000);
     dir = await mkdtemp(join(tmpdir(), "openledger-testnet-"));
-    const basePort = 20_000 + 10 * Math.floor(Math.random() * 3000);
-    const init = spawnSync(
-      process.execPath,
-      [
-        BIN,
-        "testnet",
-        "init",
-        "--validators",
-        String(VALIDATORS),
-        "--output",
-        dir,
-        "--base-port",
-        String(basePort),
-      ],
-      { encoding: "utf8" },
-    );
-    assert.equal(init.status, 0, init.stderr);
-    const lines = init.stdout.split("\n").filter((l) => l.startsWith("openledgerd start "));
-    assert.equal(lines.length, VALIDATORS, init.stdout);
-    chainId = /initialized (\S+)/.exec(init.stdout)![1]!;
-    for (const [i, line] of lines.entries()) {
-      const args = line.split(" ").slice(2);
-      const home = args[args.indexOf("--home") + 1]!;
-      assert.equal(home, join(dir, `node${i}`));
-      startArgs.push([
-        ...args.filter((_, j) => j !== args.indexOf("--home") && j !== args.indexOf("--home") + 1),
-        ...SHORT_TIMEOUTS,
-      ]);
-      nodes.push(NodeProcess.at(home));
-    }
+    const net = initTestnetHomes(dir, VALIDATORS, SHORT_TIMEOUTS);
+    chainId = net.chainId;
+    startArgs.push(...net.startArgs);
+    nodes.push(...net.homes.map((home) => NodeProcess.at(home)));
     await relayLinks(startArgs, proxies);
     try {
       await Promise.all(nodes.map((n, i) => n.start({ startArgs: startArgs[i], timeoutMs: 30_000 })));
