@@ -6,16 +6,13 @@ import { makeSignBytes, makeSignDoc } from "@cosmjs/proto-signing";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
-import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import type { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import {
   balance,
   buildTx,
   CHAIN_ID,
   coin,
-  DENOM,
   devAppState,
-  eventsOf,
   FEE_COLLECTOR,
   genesisApp,
   isHighS,
@@ -26,29 +23,14 @@ import {
   runBlock,
   SIMULATE_PATH,
   type Signer,
-  type Snapshot,
   START_BALANCE,
   sequenceOf,
   signer,
-  signParts,
-  snapshot,
   type TestApp,
   toHighS,
   withSignatures,
 } from "./helpers.js";
-
-type DeliverEffect =
-  /** Refused before or in the ante handler: the block changes nothing. */
-  | { kind: "nothing" }
-  /** The messages failed: only the fee and the sequence of the signer moved. */
-  | { kind: "feeAndSequence"; fee: bigint };
-
-interface Refusal {
-  code: number;
-  codespace?: string;
-  log: string | RegExp;
-  deliver: DeliverEffect;
-}
+import { checkRefused, type Refusal } from "./refusal-check.js";
 
 describe("refused txs", () => {
   let t: TestApp;
@@ -70,74 +52,8 @@ describe("refused txs", () => {
     return [msgSend(alice.address, bob.address, [coin(amount)])];
   }
 
-  function matches(actual: ExecTxResult, want: Refusal, where: string) {
-    assert.equal(actual.code, want.code, `${where}: code (log: ${actual.log})`);
-    assert.equal(actual.codespace, want.codespace ?? "sdk", `${where}: codespace`);
-    if (typeof want.log === "string") assert.equal(actual.log, want.log, `${where}: log`);
-    else assert.match(actual.log, want.log, `${where}: log`);
-    assert.equal(actual.data.length, 0, `${where}: no data`);
-  }
-
-  function withoutHeight(s: Snapshot): Omit<Snapshot, "height"> {
-    const { height: _, ...rest } = s;
-    return rest;
-  }
-
-  /**
-   * checkTx refuses the tx and keeps the check state: alice's committed sequence is still free.
-   * Then the tx goes into a block anyway (a proposer may include anything): same code, and only
-   * the effect `want.deliver` allows.
-   */
-  async function assertRefused(txBytes: Uint8Array, want: Refusal): Promise<ExecTxResult> {
-    const app = t.app;
-    const before = snapshot(app);
-    const seq = sequenceOf(app, alice.address);
-    const aliceBefore = balance(app, alice.address);
-    const collectedBefore = balance(app, FEE_COLLECTOR);
-
-    const checked = app.checkTx(txBytes);
-    matches(checked, want, "checkTx");
-    assert.deepEqual(snapshot(app), before, "checkTx changes no committed state");
-    // The check state did not take the sequence: a valid tx at the same sequence is admitted.
-    const probe = await buildTx(alice, {
-      msgs: [msgSend(alice.address, carol.address, [coin(1)])],
-      sequence: seq,
-    });
-    const probed = app.checkTx(probe.bytes);
-    assert.equal(probed.code, 0, `after the refusal, sequence ${seq} is still free: ${probed.log}`);
-
-    const block = await runBlock(app, [txBytes]);
-    const res = block.txResults[0]!;
-    matches(res, want, "finalizeBlock");
-    const after = snapshot(app);
-    assert.equal(after.height, before.height + 1n);
-    if (want.deliver.kind === "nothing") {
-      assert.deepEqual(withoutHeight(after), withoutHeight(before), "a refused tx changes nothing");
-      assert.deepEqual(res.events, [], "no events from a tx refused before or in the ante handler");
-    } else {
-      const fee = want.deliver.fee;
-      assert.equal(balance(app, alice.address), aliceBefore - fee, "alice paid the fee only");
-      assert.equal(sequenceOf(app, alice.address), seq + 1n, "alice's sequence was used");
-      assert.equal(balance(app, FEE_COLLECTOR), collectedBefore + fee);
-      for (const name of ["bob", "carol", "dave", "eve"] as const) {
-        assert.equal(after.balances[name], before.balances[name], `${name}'s balance is unchanged`);
-        assert.equal(after.accounts[name], before.accounts[name], `${name}'s account is unchanged`);
-      }
-      assert.notEqual(after.appHash, before.appHash);
-      // The events are the ante handler's only: fee and sequence, no message.
-      assert.deepEqual(eventsOf(res.events, "tx")[0], { fee: `${fee}${DENOM}`, fee_payer: alice.address });
-      assert.deepEqual(eventsOf(res.events, "tx")[1], { acc_seq: `${alice.address}/${seq}` });
-      assert.equal(
-        eventsOf(res.events, "message").some((m) => m.action),
-        false,
-      );
-      assert.deepEqual(
-        eventsOf(res.events, "transfer").map((e) => e.recipient),
-        [FEE_COLLECTOR],
-      );
-    }
-    return res;
-  }
+  const assertRefused = (txBytes: Uint8Array, want: Refusal) =>
+    checkRefused(t.app, alice, carol, txBytes, want);
 
   it("wrong sequence: 32", async () => {
     const tx = await buildTx(alice, { msgs: send(), sequence: 1n });
@@ -318,64 +234,6 @@ describe("refused txs", () => {
     assert.equal(res.gasUsed, BigInt(limit));
     assert.equal(res.gasWanted, BigInt(limit));
     assert.equal(balance(t.app, bob.address), START_BALANCE, "the send was not applied");
-  });
-
-  it("malformed TxRaw bytes: 2", async () => {
-    await assertRefused(Uint8Array.of(0x0a, 0x05, 0x01), {
-      code: 2,
-      log: /^cannot decode TxRaw: .*: tx parse error$/,
-      deliver: { kind: "nothing" },
-    });
-    await assertRefused(new TextEncoder().encode("not a transaction at all"), {
-      code: 2,
-      log: /^cannot decode TxRaw: .*: tx parse error$/,
-      deliver: { kind: "nothing" },
-    });
-  });
-
-  it("a signed tx with an unknown TxRaw field appended: 2, and the original still goes through", async () => {
-    const tx = await buildTx(alice, { msgs: send() });
-    const malleated = Uint8Array.from([...tx.bytes, 0x48, 0x01]); // field 9, varint 1
-    await assertRefused(malleated, {
-      code: 2,
-      log: /^TxRaw has unknown fields or is not canonically encoded: tx parse error$/,
-      deliver: { kind: "nothing" },
-    });
-    assert.equal(t.app.checkTx(tx.bytes).code, 0);
-  });
-
-  it("body bytes that are not a TxBody: 2", async () => {
-    const tx = await buildTx(alice, { msgs: send() });
-    const raw = TxRaw.encode({
-      bodyBytes: Uint8Array.of(0x0a, 0xff, 0x01),
-      authInfoBytes: tx.authInfoBytes,
-      signatures: [tx.signature],
-    }).finish();
-    await assertRefused(raw, {
-      code: 2,
-      log: /^cannot decode TxBody: .*: tx parse error$/,
-      deliver: { kind: "nothing" },
-    });
-  });
-
-  it("an unknown message type URL: 2", async () => {
-    const good = await buildTx(alice, { msgs: send() });
-    const bodyBytes = TxBody.encode(
-      TxBody.fromPartial({
-        messages: [
-          {
-            typeUrl: "/cosmos.bank.v1beta1.MsgBurn",
-            value: TxBody.decode(good.bodyBytes).messages[0]!.value,
-          },
-        ],
-      }),
-    ).finish();
-    const tx = await signParts(alice, bodyBytes, good.authInfoBytes);
-    await assertRefused(tx.bytes, {
-      code: 2,
-      log: "unable to resolve type URL /cosmos.bank.v1beta1.MsgBurn: tx parse error",
-      deliver: { kind: "nothing" },
-    });
   });
 
   it("a memo over 256 characters: 12 (256 is accepted)", async () => {

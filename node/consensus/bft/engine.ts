@@ -8,7 +8,7 @@
 // elsewhere arrive through block sync (applySynced).
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type { Block } from "cosmjs-types/tendermint/types/block";
-import type { Commit, Part, Proposal, Vote } from "cosmjs-types/tendermint/types/types";
+import type { Commit, Part, Vote } from "cosmjs-types/tendermint/types/types";
 import type { Application } from "../../app/application.js";
 import type { GenesisDoc } from "../../genesis/genesis-doc.js";
 import type { Logger } from "../../logger.js";
@@ -25,6 +25,7 @@ import { BLOCK_ID_FLAG_ABSENT } from "../../types/block.js";
 import { nowTimestamp } from "../../types/time.js";
 import { SIGNED_MSG_TYPE_PREVOTE } from "../../types/vote.js";
 import type { BlockExecutor } from "../block-executor.js";
+import { type AheadMessage, AheadMessages, heightOf } from "./ahead-messages.js";
 import { type BlockEntry, BlockParts } from "./block-parts.js";
 import { checkReceivedBlock, createProposalBlock } from "./engine-proposal.js";
 import { EnginePublisher } from "./engine-publish.js";
@@ -61,19 +62,7 @@ export interface BftEngineDeps {
   logger?: Logger;
 }
 
-/** Votes and proposals at most this many heights ahead are kept until their height starts. */
-const FUTURE_HEIGHTS = 2n;
-/**
- * A message this far above both the height being decided and the highest height a peer reported
- * (block sync statuses) is REJECTed: no honest node can be there. The margin covers statuses that
- * are a few seconds old.
- */
-export const FAR_OFF_HEIGHTS = 10n;
-const PEER_HEIGHT_FRESH_MS = 5000;
-const MAX_FUTURE_MESSAGES = 2000;
-
 type Status = HandleResult["status"];
-type Future = { type: "vote"; vote: Vote } | { type: "proposal"; proposal: Proposal };
 
 export class BftEngine {
   readonly gossip: ConsensusGossip;
@@ -86,16 +75,13 @@ export class BftEngine {
   private rebroadcastTimer?: NodeJS.Timeout;
   private running = false;
   private readonly decisions: Extract<ConsensusAction, { type: "decide" }>[] = [];
-  private future: Future[] = [];
+  private readonly ahead = new AheadMessages();
   /** This node's votes of the current and previous height, by height/round/type. */
   private readonly ownVotes = new Map<string, Vote>();
   /** The block decided at the previous height (its parts help nodes still deciding it). */
   private previous?: BlockEntry;
   private lastRound = -1;
   private behindListener?: (heardHeight: bigint) => void;
-  /** Highest block store height a peer reported (block sync), and when (ms, local clock). */
-  private peerHeight = 0n;
-  private peerHeightAt = 0;
   /** Inputs come from the WAL: not logged again, no new proposal block built. */
   private replaying = false;
   /** The decided block being executed, if any. */
@@ -129,8 +115,7 @@ export class BftEngine {
 
   /** Block sync tells the highest height a peer claims to store (raises the far-off bound only). */
   notePeerHeight(height: bigint): void {
-    if (height > this.peerHeight) this.peerHeight = height;
-    this.peerHeightAt = Date.now();
+    this.ahead.notePeerHeight(height);
   }
 
   /** Called when a gossiped message is more than one height ahead: block sync should run. */
@@ -237,22 +222,14 @@ export class BftEngine {
     return next;
   }
 
-  private async onMessage(msg: Future): Promise<GossipVerdict> {
+  private async onMessage(msg: AheadMessage): Promise<GossipVerdict> {
     if (!this.running) return "ignore";
     const status = await this.run((): Status => {
-      const height = msg.type === "vote" ? msg.vote.height : msg.proposal.height;
+      const height = heightOf(msg);
       const current = this.tip?.height ?? 0n;
       if (height > current) {
         if (height > current + 1n) this.behindListener?.(height);
-        const known = this.peerHeight > current ? this.peerHeight : current;
-        // Only with fresh statuses: a node that was cut off must not punish the honest peers it
-        // has not heard from yet (the sync round just triggered refreshes them).
-        const fresh = Date.now() - this.peerHeightAt < PEER_HEIGHT_FRESH_MS;
-        if (height > known + FAR_OFF_HEIGHTS && fresh) return "rejected";
-        if (height <= current + FUTURE_HEIGHTS && this.future.length < MAX_FUTURE_MESSAGES) {
-          this.future.push(msg);
-        }
-        return "ignored";
+        return this.ahead.offer(msg, current);
       }
       const status = this.step(msg);
       if (status === "accepted" && msg.type === "vote") {
@@ -461,13 +438,7 @@ export class BftEngine {
     if (!this.running) return;
     this.lastRound = -1;
     this.step({ type: "startHeight", height: this.tip.height, validators: this.tip.validators });
-    const pending = this.future;
-    this.future = [];
-    for (const msg of pending) {
-      const h = msg.type === "vote" ? msg.vote.height : msg.proposal.height;
-      if (h === this.tip.height) this.step(msg);
-      else if (h > this.tip.height) this.future.push(msg);
-    }
+    for (const msg of this.ahead.takeFor(this.tip.height)) this.step(msg);
   }
 
   private countMissed(block: Block, tip: ChainTip): void {
