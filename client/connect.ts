@@ -1,6 +1,6 @@
 // One call to get a stock SigningStargateClient that knows this chain's messages, and a
-// QueryClient with the bank, staking, datanets and models extensions over the same CometBFT
-// connection.
+// QueryClient with the bank, staking, datanets, models and attribution extensions over the same
+// CometBFT connection.
 import type { OfflineSigner } from "@cosmjs/proto-signing";
 import {
   type AuthExtension,
@@ -17,6 +17,7 @@ import {
   type TxExtension,
 } from "@cosmjs/stargate";
 import { type CometClient, connectComet, type HttpEndpoint } from "@cosmjs/tendermint-rpc";
+import { type AttributionExtension, setupAttributionExtension } from "./attribution-queries.js";
 import { type DatanetsExtension, setupDatanetsExtension } from "./datanets-queries.js";
 import { type ModelsExtension, setupModelsExtension } from "./models-queries.js";
 import { openledgerRegistry } from "./registry.js";
@@ -36,9 +37,10 @@ export type OpenledgerQueryClient = QueryClient &
   TxExtension &
   StakingExtension &
   DatanetsExtension &
-  ModelsExtension;
+  ModelsExtension &
+  AttributionExtension;
 
-/** QueryClient.withExtensions(cometClient, auth, bank, tx, staking, datanets, models). */
+/** QueryClient.withExtensions(cometClient, auth, bank, tx, staking, datanets, models, attribution). */
 export function openledgerQueryClient(cometClient: CometClient): OpenledgerQueryClient {
   return QueryClient.withExtensions(
     cometClient,
@@ -48,6 +50,7 @@ export function openledgerQueryClient(cometClient: CometClient): OpenledgerQuery
     setupStakingExtension,
     setupDatanetsExtension,
     setupModelsExtension,
+    setupAttributionExtension,
   );
 }
 

@@ -1,7 +1,17 @@
 // The OpenLedger client library for cosmjs: the chain's message types in a Registry, typed message
-// builders, QueryClient extensions for datanets and models, and connectOpenledger(). Exported as
-// the package's main entry ("exports" in package.json).
+// builders, QueryClient extensions for datanets, models and attribution, and connectOpenledger().
+// Exported as the package's main entry ("exports" in package.json).
 
+export {
+  type Coin as AttributionCoin,
+  type Entry as AttributionEntry,
+  type Job,
+  JobState,
+  type Params as AttributionParams,
+  type Result as AttributionResult,
+  type Submission as AttributionSubmission,
+  type ValidatorRecord,
+} from "../proto/gen/openledger/attribution/v1/types.js";
 export {
   type Contribution,
   ContributionStatus,
@@ -21,6 +31,8 @@ export {
   type Price,
 } from "../proto/gen/openledger/models/v1/types.js";
 export type { PageInput } from "./abci.js";
+export * from "./attribution-msgs.js";
+export * from "./attribution-queries.js";
 export { InputError, type U64Like } from "./checks.js";
 export * from "./connect.js";
 export { contentFor, guessMediaType } from "./content.js";

@@ -1,6 +1,7 @@
 // A JSON-friendly view of messages and query answers: bigints as decimal strings, bytes as hex,
 // enums by name (as the chain's genesis JSON writes them). Every field is kept, defaults included.
 import { toHex } from "@cosmjs/encoding";
+import { jobStateToJSON } from "../proto/gen/openledger/attribution/v1/types.js";
 import {
   contributionStatusToJSON,
   dataTypeToJSON,
@@ -13,6 +14,8 @@ const ENUMS: Record<string, (v: never) => string> = {
   status: contributionStatusToJSON,
   decision: reviewDecisionToJSON,
   attributionMethod: attributionMethodToJSON,
+  method: attributionMethodToJSON,
+  state: jobStateToJSON,
 };
 
 export function toPlain(value: unknown, key = ""): unknown {

@@ -3,11 +3,13 @@
 import { type EncodeObject, type GeneratedType, Registry } from "@cosmjs/proto-signing";
 import { defaultRegistryTypes } from "@cosmjs/stargate";
 import * as stx from "cosmjs-types/cosmos/staking/v1beta1/tx";
+import * as atx from "../proto/gen/openledger/attribution/v1/tx.js";
 import * as dtx from "../proto/gen/openledger/datanets/v1/tx.js";
 import * as mtx from "../proto/gen/openledger/models/v1/tx.js";
 
 export const DATANETS_PACKAGE = "openledger.datanets.v1";
 export const MODELS_PACKAGE = "openledger.models.v1";
+export const ATTRIBUTION_PACKAGE = "openledger.attribution.v1";
 
 /** Type URLs of the datanets messages. */
 export const datanetsTypeUrls = {
@@ -28,6 +30,12 @@ export const modelsTypeUrls = {
   deprecateAdapter: `/${MODELS_PACKAGE}.MsgDeprecateAdapter`,
 } as const;
 
+/** Type URLs of the attribution messages. */
+export const attributionTypeUrls = {
+  recordInference: `/${ATTRIBUTION_PACKAGE}.MsgRecordInference`,
+  submitAttribution: `/${ATTRIBUTION_PACKAGE}.MsgSubmitAttribution`,
+} as const;
+
 // ts-proto 2 codecs write with @bufbuild/protobuf's BinaryWriter; cosmjs only calls
 // encode/decode/fromPartial, so they fit GeneratedType once the writer type is erased.
 const gen = (t: unknown) => t as GeneratedType;
@@ -45,6 +53,8 @@ export const openledgerTypes: ReadonlyArray<[string, GeneratedType]> = [
   [modelsTypeUrls.updatePrice, gen(mtx.MsgUpdatePrice)],
   [modelsTypeUrls.deprecateModel, gen(mtx.MsgDeprecateModel)],
   [modelsTypeUrls.deprecateAdapter, gen(mtx.MsgDeprecateAdapter)],
+  [attributionTypeUrls.recordInference, gen(atx.MsgRecordInference)],
+  [attributionTypeUrls.submitAttribution, gen(atx.MsgSubmitAttribution)],
 ];
 
 /** The response type of each message (`<Msg>Response`), for decoding DeliverTxResponse.msgResponses. */
@@ -60,6 +70,8 @@ export const openledgerResponseTypes: ReadonlyArray<[string, GeneratedType]> = [
   [`${modelsTypeUrls.updatePrice}Response`, gen(mtx.MsgUpdatePriceResponse)],
   [`${modelsTypeUrls.deprecateModel}Response`, gen(mtx.MsgDeprecateModelResponse)],
   [`${modelsTypeUrls.deprecateAdapter}Response`, gen(mtx.MsgDeprecateAdapterResponse)],
+  [`${attributionTypeUrls.recordInference}Response`, gen(atx.MsgRecordInferenceResponse)],
+  [`${attributionTypeUrls.submitAttribution}Response`, gen(atx.MsgSubmitAttributionResponse)],
 ];
 
 /** The stock staking messages' responses (the chain's staking module; cosmjs has the messages). */
@@ -104,6 +116,12 @@ export type MsgDeprecateModelEncodeObject = TypedEncodeObject<M["deprecateModel"
 export type MsgDeprecateAdapterEncodeObject = TypedEncodeObject<
   M["deprecateAdapter"],
   mtx.MsgDeprecateAdapter
+>;
+type A = typeof attributionTypeUrls;
+export type MsgRecordInferenceEncodeObject = TypedEncodeObject<A["recordInference"], atx.MsgRecordInference>;
+export type MsgSubmitAttributionEncodeObject = TypedEncodeObject<
+  A["submitAttribution"],
+  atx.MsgSubmitAttribution
 >;
 
 /** Whether an EncodeObject is one of this chain's messages, by type URL (cosmjs's isMsg… guards). */

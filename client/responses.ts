@@ -1,7 +1,12 @@
 // Reading what a tx answered: its messages' responses (DeliverTxResponse.msgResponses) decoded
 // with this chain's response types, and shortcuts for the ids that new objects were given.
+import type {
+  MsgRecordInferenceResponse,
+  MsgSubmitAttributionResponse,
+} from "../proto/gen/openledger/attribution/v1/tx.js";
 import type { MsgContributeResponse } from "../proto/gen/openledger/datanets/v1/tx.js";
 import {
+  attributionTypeUrls,
   datanetsTypeUrls,
   modelsTypeUrls,
   openledgerResponseTypes,
@@ -44,4 +49,14 @@ export function registeredModelId(result: MsgResponses, index = 0): bigint {
 
 export function registeredAdapterId(result: MsgResponses, index = 0): bigint {
   return msgResponse<{ adapterId: bigint }>(result, modelsTypeUrls.registerAdapter, index).adapterId;
+}
+
+/** The job a MsgRecordInference created, and its deadline height. */
+export function recordedInference(result: MsgResponses, index = 0): MsgRecordInferenceResponse {
+  return msgResponse<MsgRecordInferenceResponse>(result, attributionTypeUrls.recordInference, index);
+}
+
+/** Whether a MsgSubmitAttribution finalized its job. */
+export function submittedAttribution(result: MsgResponses, index = 0): MsgSubmitAttributionResponse {
+  return msgResponse<MsgSubmitAttributionResponse>(result, attributionTypeUrls.submitAttribution, index);
 }

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { addGlobalOptions, type Registrar } from "./cli.js";
 import { registerAbciCommands } from "./commands/abci.js";
+import { registerAttributionCommands } from "./commands/attribution.js";
 import { registerClientCommands } from "./commands/client.js";
 import { registerDatanetsCommands } from "./commands/datanets.js";
 import { registerGenesisCommands } from "./commands/genesis.js";
@@ -23,6 +24,7 @@ export const registrars: Registrar[] = [
   registerClientCommands,
   registerDatanetsCommands,
   registerModelsCommands,
+  registerAttributionCommands,
   registerStakingCommands,
   registerAbciCommands,
 ];

@@ -2,6 +2,7 @@
 import type { AnteHandler } from "../node/app/baseapp.js";
 import type { Module } from "../node/app/module.js";
 import { VerifiedSignatures } from "../node/crypto/secp256k1.js";
+import { AttributionKeeper, attributionModule, stakingView } from "./attribution/index.js";
 import { AuthKeeper, authModule, newAnteHandler } from "./auth/index.js";
 import { BankKeeper, bankModule } from "./bank/index.js";
 import { DatanetsKeeper, datanetsModule } from "./datanets/index.js";
@@ -17,14 +18,17 @@ export interface AppModules {
     staking: StakingKeeper;
     datanets: DatanetsKeeper;
     models: ModelsKeeper;
+    attribution: AttributionKeeper;
   };
 }
 
 /**
  * Genesis order: auth before bank (bank creates accounts for balances it mints), bank before
  * staking (staking checks its pools' balances) and before datanets (datanets checks its escrow's
- * balance), datanets before models (models checks that the datanet versions it names exist).
- * Begin/end block run in the same order; staking alone returns validator updates.
+ * balance), datanets before models (models checks that the datanet versions it names exist),
+ * bank before attribution (attribution checks its escrow's balance). Begin/end block run in the
+ * same order (attribution's EndBlock sees the validator set staking's EndBlock left); staking
+ * alone returns validator updates.
  */
 export function buildModules(): AppModules {
   const auth = new AuthKeeper();
@@ -32,15 +36,17 @@ export function buildModules(): AppModules {
   const staking = new StakingKeeper(bank);
   const datanets = new DatanetsKeeper(bank);
   const models = new ModelsKeeper(datanets);
+  const attribution = new AttributionKeeper(bank, stakingView(staking), datanets, models);
   const modules = [
     authModule(auth),
     bankModule(bank),
     stakingModule(staking),
     datanetsModule(datanets),
     modelsModule(models),
+    attributionModule(attribution),
   ] as Module[];
-  const keepers = { auth, bank, staking, datanets, models };
+  const keepers = { auth, bank, staking, datanets, models, attribution };
   return { modules, ante: newAnteHandler(auth, bank, new VerifiedSignatures()), keepers };
 }
 
-export const STORE_NAMES = ["auth", "bank", "staking", "datanets", "models"] as const;
+export const STORE_NAMES = ["auth", "bank", "staking", "datanets", "models", "attribution"] as const;

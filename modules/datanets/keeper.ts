@@ -228,6 +228,14 @@ export class DatanetsKeeper implements DatanetsReader {
     this.setStats(ctx, s);
   }
 
+  /** Adds attribution rewards to a contributor's ContributorStats.rewards_earned. */
+  creditRewards(ctx: Context, contributor: string, amount: bigint): void {
+    if (amount < 0n) throw new Error(`datanets: negative reward ${amount} for ${contributor}`);
+    this.updateStats(ctx, contributor, (s) => {
+      s.rewardsEarned = (BigInt(s.rewardsEarned || "0") + amount).toString();
+    });
+  }
+
   *allStats(ctx: Context): Generator<ContributorStats> {
     for (const [, v] of range(this.store(ctx), keys.STATS_PREFIX)) yield ContributorStats.decode(v);
   }

@@ -6,6 +6,7 @@ import { decodeTxRaw, Registry } from "@cosmjs/proto-signing";
 import { defaultRegistryTypes } from "@cosmjs/stargate";
 import { AuthInfo, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import {
+  attributionTypeUrls,
   createdDatanetId,
   datanetsTypeUrls,
   decodeMsgResponses,
@@ -23,13 +24,17 @@ import { sampleMsgs } from "./samples.js";
 
 describe("client: registry", () => {
   const chainMsgs = buildModules()
-    .modules.filter((m) => m.name === "datanets" || m.name === "models")
+    .modules.filter((m) => ["datanets", "models", "attribution"].includes(m.name))
     .flatMap((m) => m.msgs);
 
-  it("lists exactly the message types the datanets and models modules route", () => {
+  it("lists exactly the message types the datanets, models and attribution modules route", () => {
     assert.deepEqual(openledgerTypes.map(([url]) => url).sort(), chainMsgs.map((m) => m.typeUrl).sort());
     assert.deepEqual(
-      [...Object.values(datanetsTypeUrls), ...Object.values(modelsTypeUrls)].sort(),
+      [
+        ...Object.values(datanetsTypeUrls),
+        ...Object.values(modelsTypeUrls),
+        ...Object.values(attributionTypeUrls),
+      ].sort(),
       chainMsgs.map((m) => m.typeUrl).sort(),
     );
     assert.deepEqual(
