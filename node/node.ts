@@ -3,8 +3,10 @@
 import "./types/binary-writer-alloc.js";
 import { readFile } from "node:fs/promises";
 import type { Server } from "node:http";
+import { join } from "node:path";
 import { buildModules, STORE_NAMES } from "../modules/index.js";
 import { BaseApp } from "./app/baseapp.js";
+import { AttributionWorker } from "./attribution/worker/worker.js";
 import { NodeBackend } from "./backend.js";
 import { bftGossipsubOptions } from "./consensus/bft/engine-gossip.js";
 import { BftService } from "./consensus/bft/service.js";
@@ -45,6 +47,7 @@ export class Node {
     private readonly logger: Logger,
     private readonly content: ContentService,
     private readonly txGossip: TxGossip,
+    private readonly worker: AttributionWorker | undefined,
   ) {}
 
   get rpcPort(): number {
@@ -149,6 +152,19 @@ export class Node {
         onAdmitted: (tx) => void txGossip.publish(tx),
         metrics,
       });
+      const worker =
+        opts.attributionOperator &&
+        new AttributionWorker({
+          app,
+          chainId: genesis.chainId,
+          consensusKey: validatorKey,
+          operator: opts.attributionOperator,
+          broadcast: (tx) => backend.broadcastTx(tx),
+          spanRoot: join(paths.data, "attribution", "span"),
+          contentOf: (hash) => contentStore.get(hash),
+          logger,
+        });
+      if (worker) executor.subscribe(() => worker.onCommit());
       const rpc = await startRpcServer({
         laddr: opts.rpcLaddr,
         backend,
@@ -189,6 +205,7 @@ export class Node {
         logger,
         content,
         txGossip,
+        worker || undefined,
       );
     } catch (err) {
       await db.close();
@@ -198,6 +215,7 @@ export class Node {
 
   /** Stops producing, finishes the block in flight, closes servers and the database. */
   async stop(): Promise<void> {
+    await this.worker?.stop();
     await this.producer.stop();
     await this.rpc.close();
     await this.content.stop();

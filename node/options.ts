@@ -1,4 +1,5 @@
 // Every node default in one place. The CLI maps flags onto these.
+import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import type { TimeoutConfig } from "./consensus/bft/timeouts.js";
 import { type ContentOptions, DEFAULT_CONTENT_OPTIONS } from "./content/store.js";
 import { DEFAULT_MEMPOOL_OPTIONS, type MempoolOptions } from "./mempool/mempool.js";
@@ -25,6 +26,8 @@ export interface NodeOptions {
   persistentPeers?: string[];
   /** Multi-validator genesis only: BFT timeouts overriding CometBFT's defaults (ms). */
   consensusTimeouts?: Partial<TimeoutConfig>;
+  /** The validator's operator account: with it the node runs the attribution worker. */
+  attributionOperator?: OfflineDirectSigner;
 }
 
 export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, "home"> = {

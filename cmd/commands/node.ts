@@ -10,6 +10,7 @@ import { parsePersistentPeers } from "../../node/p2p/persistent-peers.js";
 import { parseLaddr } from "../../node/rpc/server.js";
 import { nowTimestamp, timestampToRfc3339 } from "../../node/types/time.js";
 import { globalOptions } from "../cli.js";
+import { Keyring } from "../keyring.js";
 
 export function registerNodeCommands(program: Command): void {
   program
@@ -76,6 +77,11 @@ export function registerNodeCommands(program: Command): void {
         nonNegativeInt("--consensus.timeout_commit"),
       ),
     )
+    .option(
+      "--attribution.operator <key>",
+      "key (test keyring of the home) of this validator's operator account: signs attribution results; none disables the worker",
+      "operator",
+    )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const { home, logFormat } = globalOptions(cmd);
       const consensusTimeouts: NonNullable<NodeOptions["consensusTimeouts"]> = {};
@@ -102,6 +108,16 @@ export function registerNodeCommands(program: Command): void {
         if (!opts.dev) throw new Error(`${home} has no genesis: run "openledgerd init" first, or use --dev`);
         await initHome(home, (pubKey) => devGenesis(pubKey));
         logger.info({ home }, "created the dev chain openledger-dev-1");
+      }
+      const operatorKey = String(opts["attribution.operator"] ?? "operator");
+      const keyring = new Keyring({ home, backend: "test" });
+      if (operatorKey !== "none" && (await keyring.has(operatorKey))) {
+        options.attributionOperator = await keyring.signer(operatorKey);
+      } else {
+        logger.info(
+          { key: operatorKey },
+          "no operator key in the test keyring: the attribution worker is off",
+        );
       }
       const node = await Node.start(options, logger);
       let stopping = false;

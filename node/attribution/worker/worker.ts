@@ -1,0 +1,176 @@
+// The validator's attribution duty: after each committed block, every pending job this validator
+// has not answered is attributed (span jobs through the span engine), the quantised result is
+// signed with the validator's consensus key, and submitted as MsgSubmitAttribution signed by the
+// validator's operator account, through the node's own broadcast path (mempool, then tx gossip),
+// so results enter blocks like any tx. Jobs are handled one at a time, oldest first.
+import { makeAuthInfoBytes, makeSignDoc, type OfflineDirectSigner } from "@cosmjs/proto-signing";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { msgSubmitAttribution } from "../../../client/attribution-msgs.js";
+import { openledgerRegistry } from "../../../client/registry.js";
+import { signResult } from "../../../modules/attribution/result.js";
+import type { Job } from "../../../proto/gen/openledger/attribution/v1/types.js";
+import { AttributionMethod } from "../../../proto/gen/openledger/models/v1/types.js";
+import type { Application } from "../../app/application.js";
+import type { Logger } from "../../logger.js";
+import type { Ed25519Key } from "../../types/ed25519.js";
+import { ChainView } from "./chain-view.js";
+import { SpanJobs } from "./span-job.js";
+
+export interface AttributionWorkerDeps {
+  app: Application;
+  chainId: string;
+  /** The validator's consensus key (priv_validator_key.json): signs results. */
+  consensusKey: Pick<Ed25519Key, "seed">;
+  /** The validator's operator account: signs and pays for the submissions. */
+  operator: OfflineDirectSigner;
+  /** Admits a tx like broadcast_tx_sync does (mempool, then gossip). */
+  broadcast: (tx: Uint8Array) => Promise<{ code: number; log: string }>;
+  /** Where span indexes are kept. */
+  spanRoot: string;
+  contentOf?: (sha256: Uint8Array) => Promise<Uint8Array | undefined>;
+  /** Gas limit of a submission (the finalizing one pays the payout); fee = gas × 0.025 uopen. */
+  gas?: bigint;
+  logger?: Logger;
+}
+
+const DEFAULT_GAS = 600_000n;
+
+export class AttributionWorker {
+  private readonly chain: ChainView;
+  private readonly spans: SpanJobs;
+  private readonly registry = openledgerRegistry();
+  /** Jobs answered (or given up on) by this node. */
+  private readonly done = new Set<bigint>();
+  private running?: Promise<void>;
+  private again = false;
+  private nextSequence = -1n;
+  private stopped = false;
+  readonly stats = { submitted: 0, failed: 0 };
+
+  constructor(private readonly deps: AttributionWorkerDeps) {
+    this.chain = new ChainView(deps.app);
+    this.spans = new SpanJobs({ chain: this.chain, root: deps.spanRoot, contentOf: deps.contentOf });
+  }
+
+  /** Called after each committed block: runs a pass (or one more after the one running). */
+  onCommit(): void {
+    if (this.stopped) return;
+    if (this.running !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pass()
+      .catch((err) => this.deps.logger?.error({ err }, "attribution pass failed"))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.onCommit();
+        }
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  /** Resolves when no pass is running (tests). */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const [account] = await this.deps.operator.getAccounts();
+    const operator = account!.address;
+    for (const job of this.chain.pendingJobs()) {
+      if (this.stopped) return;
+      if (this.done.has(job.id)) continue;
+      if (this.chain.submissions(job.id).some((s) => s.operator === operator)) {
+        this.done.add(job.id);
+        continue;
+      }
+      await this.answer(job, operator);
+    }
+  }
+
+  private async answer(job: Job, operator: string): Promise<void> {
+    const log = this.deps.logger;
+    if (job.method !== AttributionMethod.ATTRIBUTION_METHOD_SPAN) {
+      log?.warn({ job: String(job.id), method: job.method }, "attribution: only span jobs are worked on yet");
+      this.done.add(job.id);
+      return;
+    }
+    let entries: { contributionId: bigint; bps: number }[];
+    try {
+      const started = performance.now();
+      const r = await this.spans.attribute(job);
+      entries = r.entries;
+      log?.info(
+        {
+          job: String(job.id),
+          spans: r.spans,
+          entries: entries.length,
+          ms: Math.round(performance.now() - started),
+        },
+        "attributed a job",
+      );
+    } catch (err) {
+      // Content not fetched yet and similar: try again after the next block.
+      log?.warn({ job: String(job.id), err: (err as Error).message }, "attribution: cannot attribute yet");
+      return;
+    }
+    const signed = signResult(this.deps.consensusKey, {
+      chainId: this.deps.chainId,
+      jobId: job.id,
+      method: job.method,
+      entries,
+    });
+    const msg = msgSubmitAttribution({ operator, jobId: job.id, method: job.method, entries, ...signed });
+    const tx = await this.signTx(operator, msg);
+    const res = await this.deps.broadcast(tx);
+    if (res.code === 0) {
+      this.done.add(job.id);
+      this.stats.submitted++;
+      this.nextSequence++;
+    } else {
+      this.stats.failed++;
+      this.nextSequence = -1n; // read it from the chain again
+      log?.warn({ job: String(job.id), code: res.code, log: res.log }, "attribution: submission refused");
+      if (/finalized|already submitted|unknown job/.test(res.log)) this.done.add(job.id);
+    }
+  }
+
+  private async signTx(operator: string, msg: ReturnType<typeof msgSubmitAttribution>): Promise<Uint8Array> {
+    const acc = this.chain.account(operator);
+    if (acc === undefined) throw new Error(`operator account ${operator} does not exist on chain`);
+    if (this.nextSequence < acc.sequence) this.nextSequence = acc.sequence;
+    const [account] = await this.deps.operator.getAccounts();
+    const gas = this.deps.gas ?? DEFAULT_GAS;
+    const bodyBytes = this.registry.encode({
+      typeUrl: "/cosmos.tx.v1beta1.TxBody",
+      value: { messages: [msg], memo: "" },
+    });
+    const pubkey = { typeUrl: "/cosmos.crypto.secp256k1.PubKey", value: encodePubKey(account!.pubkey) };
+    const fee = [{ denom: "uopen", amount: ((gas * 25n + 999n) / 1000n).toString() }];
+    const authInfoBytes = makeAuthInfoBytes(
+      [{ pubkey, sequence: Number(this.nextSequence) }],
+      fee,
+      Number(gas),
+      undefined,
+      undefined,
+    );
+    const doc = makeSignDoc(bodyBytes, authInfoBytes, this.deps.chainId, Number(acc.accountNumber));
+    const { signature, signed } = await this.deps.operator.signDirect(operator, doc);
+    return TxRaw.encode({
+      bodyBytes: signed.bodyBytes,
+      authInfoBytes: signed.authInfoBytes,
+      signatures: [Buffer.from(signature.signature, "base64")],
+    }).finish();
+  }
+}
+
+function encodePubKey(key: Uint8Array): Uint8Array {
+  // cosmos.crypto.secp256k1.PubKey { bytes key = 1 }
+  return Uint8Array.from([0x0a, key.length, ...key]);
+}
