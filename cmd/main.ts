@@ -9,6 +9,7 @@ import { registerClientCommands } from "./commands/client.js";
 import { registerDatanetsCommands } from "./commands/datanets.js";
 import { registerGenesisCommands } from "./commands/genesis.js";
 import { registerKeysCommands } from "./commands/keys.js";
+import { registerModelCommands } from "./commands/model.js";
 import { registerModelsCommands } from "./commands/models.js";
 import { registerNodeCommands } from "./commands/node.js";
 import { registerStakingCommands } from "./commands/staking.js";
@@ -24,6 +25,7 @@ export const registrars: Registrar[] = [
   registerClientCommands,
   registerDatanetsCommands,
   registerModelsCommands,
+  registerModelCommands,
   registerAttributionCommands,
   registerStakingCommands,
   registerAbciCommands,
@@ -37,9 +39,11 @@ function version(): string {
 }
 
 export function buildProgram(): Command {
+  // No commander .version(): program options are recognised after subcommands too, and `model
+  // train --version N` is a datanet version. `-V` / `--version` as the first argument: see main().
   const program = new Command("openledgerd")
     .description("OpenLedger chain node and client")
-    .version(version());
+    .addHelpText("after", "\n`openledgerd -V` (or --version) prints the version.");
   addGlobalOptions(program);
   for (const register of registrars) register(program);
   return program;
@@ -47,6 +51,10 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; a failing command prints one line to stderr (its stack with --trace) and exits 1. */
 export async function main(argv: string[] = process.argv): Promise<void> {
+  if (argv[2] === "-V" || argv[2] === "--version") {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -161,6 +161,7 @@ export class Node {
           operator: opts.attributionOperator,
           broadcast: (tx) => backend.broadcastTx(tx),
           spanRoot: join(paths.data, "attribution", "span"),
+          artifactsDir: join(paths.data, "models"),
           contentOf: (hash) => contentStore.get(hash),
           logger,
         });

@@ -1,9 +1,11 @@
 // `tx attribution record-inference` and `query attribution …`: Proof of Attribution jobs through
 // the client library, with the tx and query plumbing of datanets.ts. (Validators submit results
 // through their node's attribution worker, not this CLI.) The inline output is --output-text:
-// -o / --output is every command's output format.
+// -o / --output is every command's output format. `attribution explain` (attribution-explain.ts)
+// shows which spans and contributions a job's output was attributed to.
 import type { Command } from "commander";
 import { msgRecordInference } from "../../client/index.js";
+import { registerExplainCommand } from "./attribution-explain.js";
 import { broadcast, group, page, pageOptions, queryOptions, runQuery, txOptions } from "./datanets.js";
 
 interface RecordOpts {
@@ -96,4 +98,7 @@ export function registerAttributionCommands(program: Command): void {
   queryOptions(q.command("params").description("the module's params")).action((_o, cmd: Command) =>
     runQuery(cmd, (c) => c.attribution.params()),
   );
+
+  const top = group(program, "attribution", "Proof of Attribution of recorded inferences");
+  registerExplainCommand(top, queryOptions);
 }

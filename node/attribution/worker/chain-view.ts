@@ -17,6 +17,8 @@ import {
   QueryDatanetVersionResponse,
 } from "../../../proto/gen/openledger/datanets/v1/query.js";
 import type { Contribution, DatanetVersion } from "../../../proto/gen/openledger/datanets/v1/types.js";
+import { QueryModelRequest, QueryModelResponse } from "../../../proto/gen/openledger/models/v1/query.js";
+import type { Model } from "../../../proto/gen/openledger/models/v1/types.js";
 import type { Application } from "../../app/application.js";
 
 interface Codec<T> {
@@ -72,6 +74,15 @@ export class ChainView {
       QueryContributionResponse,
     );
     return res?.contribution && { contribution: res.contribution, inline: res.inlineContent };
+  }
+
+  model(id: bigint): Model | undefined {
+    return this.ask(
+      "/openledger.models.v1.Query/Model",
+      { modelId: id },
+      QueryModelRequest,
+      QueryModelResponse,
+    )?.model;
   }
 
   /** Account number and committed sequence of an address (undefined before its first tx in). */

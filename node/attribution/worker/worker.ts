@@ -1,8 +1,10 @@
 // The validator's attribution duty: after each committed block, every pending job this validator
-// has not answered is attributed (span jobs through the span engine), the quantised result is
+// has not answered is attributed (span jobs through the span engine, influence jobs through the
+// influence engine of the model's artifact, see influence-job.ts), the quantised result is
 // signed with the validator's consensus key, and submitted as MsgSubmitAttribution signed by the
 // validator's operator account, through the node's own broadcast path (mempool, then tx gossip),
 // so results enter blocks like any tx. Jobs are handled one at a time, oldest first.
+import { join } from "node:path";
 import { makeAuthInfoBytes, makeSignDoc, type OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { msgSubmitAttribution } from "../../../client/attribution-msgs.js";
@@ -14,6 +16,7 @@ import type { Application } from "../../app/application.js";
 import type { Logger } from "../../logger.js";
 import type { Ed25519Key } from "../../types/ed25519.js";
 import { ChainView } from "./chain-view.js";
+import { InfluenceJobs, JobRefused } from "./influence-job.js";
 import { SpanJobs } from "./span-job.js";
 
 export interface AttributionWorkerDeps {
@@ -27,6 +30,11 @@ export interface AttributionWorkerDeps {
   broadcast: (tx: Uint8Array) => Promise<{ code: number; log: string }>;
   /** Where span indexes are kept. */
   spanRoot: string;
+  /**
+   * The node's model artifact store, `<artifactsDir>/<sha256 hex>.onnx` (influence jobs); default
+   * `<spanRoot>/../../models`, i.e. `<home>/data/models` for the node's spanRoot.
+   */
+  artifactsDir?: string;
   contentOf?: (sha256: Uint8Array) => Promise<Uint8Array | undefined>;
   /** Gas limit of a submission (the finalizing one pays the payout); fee = gas × 0.025 uopen. */
   gas?: bigint;
@@ -38,6 +46,9 @@ const DEFAULT_GAS = 600_000n;
 export class AttributionWorker {
   private readonly chain: ChainView;
   private readonly spans: SpanJobs;
+  private readonly influence: InfluenceJobs;
+  /** The last "cannot attribute yet" reason logged per job (logged again only when it changes). */
+  private readonly waiting = new Map<bigint, string>();
   private readonly registry = openledgerRegistry();
   /** Jobs answered (or given up on) by this node. */
   private readonly done = new Set<bigint>();
@@ -50,6 +61,11 @@ export class AttributionWorker {
   constructor(private readonly deps: AttributionWorkerDeps) {
     this.chain = new ChainView(deps.app);
     this.spans = new SpanJobs({ chain: this.chain, root: deps.spanRoot, contentOf: deps.contentOf });
+    this.influence = new InfluenceJobs({
+      chain: this.chain,
+      artifactsDir: deps.artifactsDir ?? join(deps.spanRoot, "..", "..", "models"),
+      contentOf: deps.contentOf,
+    });
   }
 
   /** Called after each committed block: runs a pass (or one more after the one running). */
@@ -73,6 +89,7 @@ export class AttributionWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.running;
+    await this.influence.close();
   }
 
   /** Resolves when no pass is running (tests). */
@@ -83,7 +100,9 @@ export class AttributionWorker {
   private async pass(): Promise<void> {
     const [account] = await this.deps.operator.getAccounts();
     const operator = account!.address;
-    for (const job of this.chain.pendingJobs()) {
+    const pending = this.chain.pendingJobs();
+    for (const id of this.waiting.keys()) if (!pending.some((j) => j.id === id)) this.waiting.delete(id);
+    for (const job of pending) {
       if (this.stopped) return;
       if (this.done.has(job.id)) continue;
       if (this.chain.submissions(job.id).some((s) => s.operator === operator)) {
@@ -96,28 +115,40 @@ export class AttributionWorker {
 
   private async answer(job: Job, operator: string): Promise<void> {
     const log = this.deps.logger;
-    if (job.method !== AttributionMethod.ATTRIBUTION_METHOD_SPAN) {
-      log?.warn({ job: String(job.id), method: job.method }, "attribution: only span jobs are worked on yet");
+    const { ATTRIBUTION_METHOD_SPAN: SPAN, ATTRIBUTION_METHOD_INFLUENCE: INFLUENCE } = AttributionMethod;
+    if (job.method !== SPAN && job.method !== INFLUENCE) {
+      log?.warn({ job: String(job.id), method: job.method }, "attribution: unknown method, job skipped");
       this.done.add(job.id);
       return;
     }
     let entries: { contributionId: bigint; bps: number }[];
     try {
       const started = performance.now();
-      const r = await this.spans.attribute(job);
-      entries = r.entries;
-      log?.info(
-        {
-          job: String(job.id),
-          spans: r.spans,
-          entries: entries.length,
-          ms: Math.round(performance.now() - started),
-        },
-        "attributed a job",
-      );
+      let detail: Record<string, unknown>;
+      if (job.method === SPAN) {
+        const r = await this.spans.attribute(job);
+        entries = r.entries;
+        detail = { spans: r.spans };
+      } else {
+        const r = await this.influence.attribute(job);
+        entries = r.entries;
+        detail = { label: r.label, probability: r.probability, ambiguous: r.ambiguous, method: r.method };
+      }
+      this.waiting.delete(job.id);
+      const ms = Math.round(performance.now() - started);
+      log?.info({ job: String(job.id), ...detail, entries: entries.length, ms }, "attributed a job");
     } catch (err) {
-      // Content not fetched yet and similar: try again after the next block.
-      log?.warn({ job: String(job.id), err: (err as Error).message }, "attribution: cannot attribute yet");
+      const reason = (err as Error).message;
+      if (err instanceof JobRefused) {
+        log?.error({ job: String(job.id), err: reason }, "attribution: cannot attribute this job, skipped");
+        this.done.add(job.id);
+        this.waiting.delete(job.id);
+        return;
+      }
+      // Content or artifact not here yet and similar: try again after the next block.
+      if (this.waiting.get(job.id) !== reason)
+        log?.warn({ job: String(job.id), err: reason }, "attribution: cannot attribute yet");
+      this.waiting.set(job.id, reason);
       return;
     }
     const signed = signResult(this.deps.consensusKey, {
