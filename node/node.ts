@@ -162,6 +162,7 @@ export class Node {
           broadcast: (tx) => backend.broadcastTx(tx),
           spanRoot: join(paths.data, "attribution", "span"),
           artifactsDir: join(paths.data, "models"),
+          metricsRegistry: metrics.registry,
           contentOf: (hash) => contentStore.get(hash),
           logger,
         });

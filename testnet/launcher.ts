@@ -50,8 +50,11 @@ export async function startNodes(
     const child = spawn(process.execPath, [BIN, ...n.startArgs, ...extraArgs, "--log-format", "json"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout!.pipe(out);
-    child.stderr!.pipe(out);
+    // Both streams write to one log: neither may end it (the other could still be writing); it
+    // is closed once the process is gone and both streams are drained.
+    child.stdout!.pipe(out, { end: false });
+    child.stderr!.pipe(out, { end: false });
+    child.once("close", () => out.end());
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     return { moniker: n.moniker, rpc: n.rpcLaddr.replace("tcp://", "http://"), log, child, exited };
   });

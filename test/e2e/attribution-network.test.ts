@@ -209,6 +209,22 @@ describe("e2e: an inference attributed and paid by a 4-validator network", funct
     assert.equal(await balance(carol!), before.carol + toCarol);
     assert.equal(await balance(dave!), before.dave + (FEE * 2000n) / 10000n);
     reader.disconnect();
+
+    // node0's attribution metrics: its result was the finalized one.
+    const laddr = startArgs[0]![startArgs[0]!.indexOf("--metrics.laddr") + 1]!.replace("tcp://", "");
+    const text = await eventually(
+      async () => {
+        const t = await (await fetch(`http://${laddr}/metrics`)).text();
+        return /^openledger_attribution_results_total\{outcome="agreed"\} 1$/m.test(t) ? t : undefined;
+      },
+      "node0's result counted as agreed",
+      20_000,
+      250,
+    );
+    assert.match(text, /^openledger_attribution_agreement_rate 1$/m);
+    assert.match(text, /^openledger_attribution_seconds_count\{method="span"\} 1$/m);
+    assert.match(text, /^openledger_attribution_index_tokens [1-9]\d*$/m);
+    assert.match(text, /^openledger_attribution_jobs_pending 0$/m);
   });
 
   it("a wrong result is outvoted and recorded; a validator that is down does not stop finalization", async () => {

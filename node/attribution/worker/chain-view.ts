@@ -6,6 +6,8 @@ import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/a
 import {
   QueryAttributionRequest,
   QueryAttributionResponse,
+  QueryJobRequest,
+  QueryJobResponse,
   QueryPendingJobsRequest,
   QueryPendingJobsResponse,
 } from "../../../proto/gen/openledger/attribution/v1/query.js";
@@ -45,6 +47,11 @@ export class ChainView {
       QueryPendingJobsResponse,
     );
     return res?.jobs ?? [];
+  }
+
+  job(jobId: bigint): Job | undefined {
+    return this.ask("/openledger.attribution.v1.Query/Job", { jobId }, QueryJobRequest, QueryJobResponse)
+      ?.job;
   }
 
   submissions(jobId: bigint): Submission[] {

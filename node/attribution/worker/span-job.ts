@@ -35,6 +35,13 @@ export class SpanJobs {
 
   constructor(private readonly deps: SpanJobDeps) {}
 
+  /** Live tokens of the indexes held open (a metric). */
+  indexTokens(): number {
+    let n = 0;
+    for (const index of this.open.values()) n += index.liveTokens;
+    return n;
+  }
+
   async attribute(job: Job): Promise<JobEntries> {
     const output = job.outputText.length > 0 ? job.outputText : await this.referencedOutput(job);
     const index = await this.indexFor(job);

@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { makeAuthInfoBytes, makeSignDoc, type OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import type { Registry } from "prom-client";
 import { msgSubmitAttribution } from "../../../client/attribution-msgs.js";
 import { openledgerRegistry } from "../../../client/registry.js";
 import { signResult } from "../../../modules/attribution/result.js";
@@ -17,6 +18,7 @@ import type { Logger } from "../../logger.js";
 import type { Ed25519Key } from "../../types/ed25519.js";
 import { ChainView } from "./chain-view.js";
 import { InfluenceJobs, JobRefused } from "./influence-job.js";
+import { AttributionMetrics } from "./metrics.js";
 import { SpanJobs } from "./span-job.js";
 
 export interface AttributionWorkerDeps {
@@ -38,6 +40,8 @@ export interface AttributionWorkerDeps {
   contentOf?: (sha256: Uint8Array) => Promise<Uint8Array | undefined>;
   /** Gas limit of a submission (the finalizing one pays the payout); fee = gas × 0.025 uopen. */
   gas?: bigint;
+  /** Attribution metrics are registered here when given (the node's /metrics registry). */
+  metricsRegistry?: Registry;
   logger?: Logger;
 }
 
@@ -52,6 +56,9 @@ export class AttributionWorker {
   private readonly registry = openledgerRegistry();
   /** Jobs answered (or given up on) by this node. */
   private readonly done = new Set<bigint>();
+  /** Result hash (hex) this node submitted, per job still to be settled for the metrics. */
+  private readonly own = new Map<bigint, string>();
+  private readonly metrics?: AttributionMetrics;
   private running?: Promise<void>;
   private again = false;
   private nextSequence = -1n;
@@ -61,6 +68,8 @@ export class AttributionWorker {
   constructor(private readonly deps: AttributionWorkerDeps) {
     this.chain = new ChainView(deps.app);
     this.spans = new SpanJobs({ chain: this.chain, root: deps.spanRoot, contentOf: deps.contentOf });
+    this.metrics =
+      deps.metricsRegistry && new AttributionMetrics(deps.metricsRegistry, () => this.spans.indexTokens());
     this.influence = new InfluenceJobs({
       chain: this.chain,
       artifactsDir: deps.artifactsDir ?? join(deps.spanRoot, "..", "..", "models"),
@@ -101,6 +110,8 @@ export class AttributionWorker {
     const [account] = await this.deps.operator.getAccounts();
     const operator = account!.address;
     const pending = this.chain.pendingJobs();
+    this.metrics?.pendingJobs.set(pending.length);
+    this.settleOwn(pending);
     for (const id of this.waiting.keys()) if (!pending.some((j) => j.id === id)) this.waiting.delete(id);
     for (const job of pending) {
       if (this.stopped) return;
@@ -136,6 +147,7 @@ export class AttributionWorker {
       }
       this.waiting.delete(job.id);
       const ms = Math.round(performance.now() - started);
+      this.metrics?.seconds.observe({ method: job.method === SPAN ? "span" : "influence" }, ms / 1000);
       log?.info({ job: String(job.id), ...detail, entries: entries.length, ms }, "attributed a job");
     } catch (err) {
       const reason = (err as Error).message;
@@ -160,8 +172,10 @@ export class AttributionWorker {
     const msg = msgSubmitAttribution({ operator, jobId: job.id, method: job.method, entries, ...signed });
     const tx = await this.signTx(operator, msg);
     const res = await this.deps.broadcast(tx);
+    this.metrics?.submissions.inc({ outcome: res.code === 0 ? "accepted" : "refused" });
     if (res.code === 0) {
       this.done.add(job.id);
+      this.own.set(job.id, Buffer.from(signed.resultHash).toString("hex"));
       this.stats.submitted++;
       this.nextSequence++;
     } else {
@@ -169,6 +183,17 @@ export class AttributionWorker {
       this.nextSequence = -1n; // read it from the chain again
       log?.warn({ job: String(job.id), code: res.code, log: res.log }, "attribution: submission refused");
       if (/finalized|already submitted|unknown job/.test(res.log)) this.done.add(job.id);
+    }
+  }
+
+  /** Own results of jobs no longer pending: finalized as submitted (agreed) or not. */
+  private settleOwn(pending: readonly Job[]): void {
+    for (const [id, hash] of [...this.own]) {
+      if (pending.some((j) => j.id === id)) continue;
+      this.own.delete(id);
+      const job = this.chain.job(id);
+      const agreed = job !== undefined && Buffer.from(job.resultHash).toString("hex") === hash;
+      this.metrics?.outcomes.inc({ outcome: agreed ? "agreed" : "other" });
     }
   }
 
