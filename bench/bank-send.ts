@@ -36,11 +36,13 @@ import { awaitCommits, inclusion } from "./inclusion.js";
 import { PREFIX, signerOf } from "./lib.js";
 import { diffHistogram, fetchMetrics } from "./metrics.js";
 import { freePort, NodeProcess, nodeProfileSummary } from "./node-process.js";
-import { fail, flags, log, opt } from "./options.js";
+import { fail, flags, log, opt, parseBankSendOptions } from "./options.js";
 import { presign } from "./presign.js";
 import { printReport } from "./report.js";
 import { Rpc } from "./rpc.js";
 import { measureVerify } from "./verify-rate.js";
+
+parseBankSendOptions();
 
 async function main(): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), "openledger-bench-"));
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
     const load = loadavg()[0]!;
     log(`broadcasting ${w.txs.length} txs (${opt.mode}, ${opt.conns} conns, batch ${opt.batch})`);
     const cpuStart = cpuSnapshot(node.child.pid);
-    const b = await broadcast(rpc, w, senders.length);
+    const b = await broadcast([rpc], w, senders.length);
     const cpuBroadcast = cpuSnapshot(node.child.pid);
     log(
       `broadcast done: ${b.accepted} accepted, ${b.refused} refused in ${fmt(b.finished - b.started)} ms; waiting for commits`,

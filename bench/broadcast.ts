@@ -18,7 +18,15 @@ export interface BroadcastStats {
   httpRequests: number;
 }
 
-export async function broadcast(rpc: Rpc, w: Workload, senderCount: number): Promise<BroadcastStats> {
+/**
+ * Sends the workload; connection c posts to rpcs[c mod rpcs.length] (one node's RPC each, so a
+ * sender's txs all go to one node, in order).
+ */
+export async function broadcast(
+  rpcs: readonly Rpc[],
+  w: Workload,
+  senderCount: number,
+): Promise<BroadcastStats> {
   const stats: BroadcastStats = {
     started: 0,
     finished: 0,
@@ -38,6 +46,7 @@ export async function broadcast(rpc: Rpc, w: Workload, senderCount: number): Pro
   };
   const conns = Math.min(opt.conns, senderCount);
   const worker = async (c: number) => {
+    const rpc = rpcs[c % rpcs.length]!;
     const mine: number[] = [];
     for (let k = c; k < senderCount; k += conns) mine.push(k);
     let rr = 0;

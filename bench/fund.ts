@@ -3,8 +3,17 @@
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
-import { DENOM, devSigners, feeFor, multiSendBody, multiSendGas, type Signer, signTx } from "./lib.js";
-import type { NodeProcess } from "./node-process.js";
+import {
+  CHAIN_ID,
+  DENOM,
+  devSigners,
+  feeFor,
+  multiSendBody,
+  multiSendGas,
+  type Signer,
+  signTx,
+} from "./lib.js";
+import type { ChainView } from "./node-process.js";
 import { log, opt } from "./options.js";
 import type { BroadcastResult, Rpc } from "./rpc.js";
 
@@ -18,7 +27,8 @@ async function loadAccount(rpc: Rpc, s: Signer): Promise<void> {
   s.sequence = acc.sequence;
 }
 
-export async function fund(rpc: Rpc, node: NodeProcess, senders: Signer[]): Promise<void> {
+/** Funds the senders through `rpc` (any node of the chain), following the commits on `node`. */
+export async function fund(rpc: Rpc, node: ChainView, senders: Signer[], chainId = CHAIN_ID): Promise<void> {
   const devs = await devSigners();
   for (const d of devs) await loadAccount(rpc, d);
   const perTx = 200;
@@ -28,7 +38,13 @@ export async function fund(rpc: Rpc, node: NodeProcess, senders: Signer[]): Prom
     const dev = devs[k % devs.length]!;
     const outs = senders.slice(i, i + perTx).map((o) => o.address);
     txs.push(
-      await signTx(dev, multiSendBody(dev.address, outs, amount), multiSendGas(outs.length), dev.sequence++),
+      await signTx(
+        dev,
+        multiSendBody(dev.address, outs, amount),
+        multiSendGas(outs.length),
+        dev.sequence++,
+        chainId,
+      ),
     );
   }
   const results = await rpc.batch<BroadcastResult>(

@@ -3,13 +3,21 @@
 // steady-state TPS and the inclusion latencies.
 import type { BroadcastStats } from "./broadcast.js";
 import { sha256Hex } from "./lib.js";
-import type { NodeProcess } from "./node-process.js";
+import type { ChainView } from "./node-process.js";
 import { opt } from "./options.js";
 import type { Workload } from "./presign.js";
 import type { Rpc } from "./rpc.js";
 
-/** Follows the node's commit log until every accepted tx is in a block (or nothing moves). */
-export async function awaitCommits(node: NodeProcess, startHeight: number, accepted: number): Promise<void> {
+/**
+ * Follows the node's commit log until every accepted tx is in a block (or nothing moves). Where
+ * the log does not give the mempool size (BFT), mempoolsEmpty() says whether every node's is empty.
+ */
+export async function awaitCommits(
+  node: ChainView,
+  startHeight: number,
+  accepted: number,
+  mempoolsEmpty?: () => Promise<boolean>,
+): Promise<void> {
   const committedSince = () =>
     node.blocks.filter((x) => x.height > startHeight).reduce((sum, x) => sum + x.txs, 0);
   const deadline = performance.now() + opt.commitTimeoutS * 1000;
@@ -19,7 +27,8 @@ export async function awaitCommits(node: NodeProcess, startHeight: number, accep
     // An empty block with an empty mempool: nothing accepted is left to commit (e.g. a tx
     // evicted at recheck, or refused after an async broadcast).
     const last = node.blocks.at(-1)!;
-    if (last.mempool === 0 && last.txs === 0) break;
+    if (last.txs > 0) continue;
+    if (last.mempool === undefined ? await mempoolsEmpty?.() : last.mempool === 0) break;
   }
 }
 
@@ -39,7 +48,7 @@ export interface Inclusion {
 /** Which block holds each tx: fetches the blocks (after startHeight) that had txs and hashes their txs. */
 export async function inclusion(
   rpc: Rpc,
-  node: NodeProcess,
+  node: ChainView,
   w: Workload,
   b: BroadcastStats,
   startHeight: number,

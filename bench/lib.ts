@@ -99,6 +99,7 @@ export async function signTx(
   body: Uint8Array,
   gas: bigint,
   sequence: bigint,
+  chainId = CHAIN_ID,
 ): Promise<Uint8Array> {
   const authInfo = makeAuthInfoBytes(
     [{ pubkey: s.pubkeyAny, sequence }],
@@ -108,7 +109,7 @@ export async function signTx(
     undefined,
     SignMode.SIGN_MODE_DIRECT,
   );
-  const doc = makeSignDoc(body, authInfo, CHAIN_ID, Number(s.accountNumber));
+  const doc = makeSignDoc(body, authInfo, chainId, Number(s.accountNumber));
   const { signed, signature } = await s.wallet.signDirect(s.address, doc);
   return TxRaw.encode({
     bodyBytes: signed.bodyBytes,

@@ -1,4 +1,4 @@
-// Worker for bank-send.ts: signs one slice of the senders' txs with the stock cosmjs signer
+// Worker for presign.ts: signs one slice of the senders' txs with the stock cosmjs signer
 // (DirectSecp256k1Wallet.signDirect), so pre-signing uses every core.
 import { parentPort, workerData } from "node:worker_threads";
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
@@ -10,6 +10,7 @@ export interface PresignJob {
   firstSequence: bigint;
   count: number;
   body: Uint8Array;
+  chainId: string;
 }
 
 const { jobs, gas } = workerData as { jobs: PresignJob[]; gas: bigint };
@@ -19,7 +20,7 @@ for (const job of jobs) {
   signer.accountNumber = job.accountNumber;
   const txs: Uint8Array[] = [];
   for (let i = 0; i < job.count; i++)
-    txs.push(await signTx(signer, job.body, gas, job.firstSequence + BigInt(i)));
+    txs.push(await signTx(signer, job.body, gas, job.firstSequence + BigInt(i), job.chainId));
   out.push(txs);
 }
 parentPort!.postMessage(out);

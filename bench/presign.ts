@@ -22,7 +22,11 @@ export interface Workload {
   samples: { pubkey: Uint8Array; message: Uint8Array; signature: Uint8Array }[];
 }
 
-export async function presign(senders: Signer[], privkeys: Uint8Array[]): Promise<Workload> {
+export async function presign(
+  senders: Signer[],
+  privkeys: Uint8Array[],
+  chainId = CHAIN_ID,
+): Promise<Workload> {
   const n = opt.txs;
   const w: Workload = {
     txs: new Array(n),
@@ -42,6 +46,7 @@ export async function presign(senders: Signer[], privkeys: Uint8Array[]): Promis
     firstSequence: s.sequence,
     count: counts[k]!,
     body: sendBody(s.address, senders[(k + 1) % senders.length]!.address, 1n),
+    chainId,
   }));
   // One worker per core, each signing a share of the senders, with the stock cosmjs signer.
   const threads = Math.max(1, Math.min(cpus().length, senders.length));
@@ -73,7 +78,7 @@ export async function presign(senders: Signer[], privkeys: Uint8Array[]): Promis
     w.bySender[k]!.push(i);
     if (w.samples.length < 256) {
       const raw = TxRaw.decode(tx);
-      const doc = makeSignDoc(raw.bodyBytes, raw.authInfoBytes, CHAIN_ID, Number(s.accountNumber));
+      const doc = makeSignDoc(raw.bodyBytes, raw.authInfoBytes, chainId, Number(s.accountNumber));
       w.samples.push({ pubkey: s.pubkey, message: makeSignBytes(doc), signature: raw.signatures[0]! });
     }
   }
