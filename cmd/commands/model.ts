@@ -182,6 +182,12 @@ async function train(o: TrainOpts, cmd: Command): Promise<void> {
       result.model_id = registeredModelId(tx).toString();
       result.txhash = tx.transactionHash;
       result.height = tx.height;
+      // Push the artifact to the node's content store: the other nodes fetch it from there, so every
+      // validator can run the model for its influence jobs.
+      const put = await fetch(`${node}/content/${artifact}`, { method: "PUT", body: onnx });
+      if (!put.ok) throw new Error(`pushing the artifact to ${node}/content failed: ${put.status} ${await put.text()}`);
+      result.pushed = true;
+      progress(`pushed the artifact to ${node}/content/${artifact}`);
     }
     const text = Object.entries(result)
       .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`)

@@ -13,6 +13,7 @@ import { once } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../logger.js";
 import type { HttpRoute } from "../rpc/server.js";
+import type { ArtifactsView } from "./artifacts.js";
 import { ContentError, parseHashHex, toHex } from "./manifest.js";
 import { type DatanetsView, wantsContent } from "./references.js";
 import type { ContentStore } from "./store.js";
@@ -22,6 +23,8 @@ export const CONTENT_PATH = "/content/";
 export interface ContentHttpDeps {
   store: ContentStore;
   view: Pick<DatanetsView, "byContentHash">;
+  /** Registered model artifacts are taken from a push too. */
+  artifacts?: Pick<ArtifactsView, "sizeOf">;
   logger?: Logger;
 }
 
@@ -103,14 +106,16 @@ async function push(deps: ContentHttpDeps, hash: Uint8Array, req: IncomingMessag
       .filter(wantsContent)
       .map((c) => c.size),
   );
+  const artifactSize = deps.artifacts?.sizeOf(hash);
+  if (artifactSize !== undefined) sizes.add(artifactSize);
   if (sizes.size === 0) {
     json(
       res,
       403,
       {
         error:
-          `no pending or approved contribution on chain declares sha256 ${hex}: ` +
-          "submit MsgContribute with this content_hash and size, then push once it is committed",
+          `no pending or approved contribution or registered model on chain declares sha256 ${hex}: ` +
+          "submit MsgContribute (or MsgRegisterModel) with this hash and size, then push once it is committed",
       },
       req,
     );

@@ -9,6 +9,7 @@ import type { Application } from "../app/application.js";
 import type { Logger } from "../logger.js";
 import type { CommittedBlockEvent } from "../rpc/backend.js";
 import type { HttpRoute } from "../rpc/server.js";
+import { ArtifactsView, registersModels } from "./artifacts.js";
 import { ContentFetcher, type FetcherOptions } from "./fetcher.js";
 import { contentRoute } from "./http.js";
 import { toHex } from "./manifest.js";
@@ -31,6 +32,7 @@ export class ContentService {
   readonly httpRoute: HttpRoute;
   readonly fetcher: ContentFetcher;
   private readonly view: DatanetsView;
+  private readonly artifacts: ArtifactsView;
   private unsubscribe: () => void = () => {};
   private unserve: () => Promise<void> = async () => {};
   /** The start-up scan of datanets state (tests await it). */
@@ -38,7 +40,13 @@ export class ContentService {
 
   private constructor(private readonly deps: ContentServiceDeps) {
     this.view = new DatanetsView(deps.app);
-    this.httpRoute = contentRoute({ store: deps.store, view: this.view, logger: deps.logger });
+    this.artifacts = new ArtifactsView(deps.app);
+    this.httpRoute = contentRoute({
+      store: deps.store,
+      view: this.view,
+      artifacts: this.artifacts,
+      logger: deps.logger,
+    });
     this.fetcher = new ContentFetcher(deps.store, deps.libp2p, deps.logger, {
       ...deps.fetcher,
       limits: deps.limits,
@@ -70,14 +78,23 @@ export class ContentService {
       approved++;
       await this.ensure(c);
     }
+    await this.ensureArtifacts();
     this.deps.logger?.info(
       { approved, fetching: this.fetcher.pending },
-      "content: start-up scan of approved contributions done",
+      "content: start-up scan of approved contributions and model artifacts done",
     );
+  }
+
+  /** Every registered model's artifact should be here too (validators run influence models). */
+  private async ensureArtifacts(): Promise<void> {
+    for (const a of this.artifacts.artifacts()) {
+      if (!(await this.deps.store.has(a.sha256))) this.fetcher.want(a.sha256, a.size);
+    }
   }
 
   /** Contributions approved by a committed block: on submission (no approval needed) or review. */
   private async onBlock(results: readonly ExecTxResult[]): Promise<void> {
+    if (registersModels(results)) await this.ensureArtifacts();
     for (const id of approvedIds(results)) {
       const r = this.view.contribution(id);
       if (r?.contribution) await this.ensure(r.contribution);

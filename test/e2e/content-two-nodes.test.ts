@@ -2,7 +2,8 @@
 // 300 KiB contribution by sha256 through node0 and pushes its bytes to node0's HTTP content store;
 // once the owner approves it (through node1), node1 fetches it from node0 over
 // /openledger/content/1.0.0 in the background, checking every chunk, and serves the same bytes.
-// Bytes that do not match the declared hash are refused by node0 and never reach node1.
+// Bytes that do not match the declared hash are refused by node0 and never reach node1. A registered
+// model's artifact travels the same way, so every validator can run a model it must attribute for.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -17,6 +18,7 @@ import {
   createdDatanetId,
   msgContribute,
   msgCreateDatanet,
+  msgRegisterModel,
   msgReviewContribution,
   openledgerRegistry,
 } from "../../client/index.js";
@@ -111,5 +113,28 @@ describe("e2e: content contributed through one node is fetched and verified by a
     assert.equal(fetched.length, bytes.length);
     assert.equal(toHex(sha256(fetched)), hash);
     assert.ok(Buffer.from(fetched).equals(Buffer.from(bytes)));
+  });
+
+  it("a registered model's artifact pushed to node0 is fetched by node1 (validators run the model)", async () => {
+    const artifact = new Uint8Array(randomBytes(120 * 1024));
+    const hash = toHex(sha256(artifact));
+    const url = (n: NodeProcess) => `${n.rpcUrl}/content/${hash}`;
+    const early = await fetch(url(nodes[0]!), { method: "PUT", body: artifact });
+    assert.equal(early.status, 403, "no model declares it yet");
+    await sendThrough(nodes[0]!, "alice", [
+      msgRegisterModel({ owner: devAccount("alice").address, name: "clf", artifact, format: "onnx" }),
+    ]);
+    const pushed = await fetch(url(nodes[0]!), { method: "PUT", body: artifact });
+    assert.ok(pushed.ok, `${pushed.status} ${await pushed.text()}`);
+    const fetched = await eventually(
+      async () => {
+        const res = await fetch(url(nodes[1]!));
+        return res.ok ? new Uint8Array(await res.arrayBuffer()) : undefined;
+      },
+      "node1 serving the artifact",
+      30_000,
+      250,
+    );
+    assert.ok(Buffer.from(fetched).equals(Buffer.from(artifact)));
   });
 });

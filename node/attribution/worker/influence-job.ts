@@ -1,6 +1,7 @@
 // Influence attribution of one job (small models registered with method INFLUENCE): the model's
-// ONNX artifact is read from the node's artifact store (`<artifactsDir>/<sha256 hex>.onnx`, checked
-// against the artifact hash on chain), its training set is rebuilt from the chain (the labelled
+// ONNX artifact is read from the node's artifact store (`<artifactsDir>/<sha256 hex>.onnx`, or copied
+// there from the content store, which fetches registered artifacts from peers; checked against the
+// artifact hash on chain), its training set is rebuilt from the chain (the labelled
 // contributions of the job's datanet versions, checked against the digest the model records), an
 // InfluenceEngine is kept open per artifact, and the job's output text is attributed with the label
 // the model predicts for it. Entries are the quantised influence basis points, ascending by id.
@@ -8,11 +9,12 @@
 // The job records no label, so the predicted one is used; a near tie between the top two classes
 // could flip between machines (float noise), so when they are within LABEL_MARGIN the answer is
 // the empty result ("no attribution found"), which every validator reaches alike.
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { Job } from "../../../proto/gen/openledger/attribution/v1/types.js";
 import { ContributionStatus } from "../../../proto/gen/openledger/datanets/v1/types.js";
+import { writeFileAtomic } from "../../types/keyfile.js";
 import {
   basisPoints,
   InfluenceEngine,
@@ -195,12 +197,20 @@ export class InfluenceJobs {
 
   private async open(job: Job, artifact: string, registeredAt: bigint): Promise<InfluenceEngine> {
     const path = join(this.deps.artifactsDir, `${artifact}.onnx`);
-    const onnx = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+    const onnx = await readFile(path).catch(async (err: NodeJS.ErrnoException) => {
       if (err.code !== "ENOENT") throw err;
-      throw new Error(
-        `model ${job.modelId}: its artifact ${artifact} is not in ${this.deps.artifactsDir} ` +
-          "(artifacts are not distributed between validators yet: copy it there)",
-      );
+      // Registered artifacts travel like contributions' content: pushed to one node, fetched by
+      // the others into their content stores.
+      const fetched = await this.deps.contentOf?.(Buffer.from(artifact, "hex"));
+      if (fetched === undefined) {
+        throw new Error(
+          `model ${job.modelId}: its artifact ${artifact} is neither in ${this.deps.artifactsDir} ` +
+            "nor in the content store yet (push it to a node's /content/<sha256>)",
+        );
+      }
+      await mkdir(this.deps.artifactsDir, { recursive: true });
+      await writeFileAtomic(path, fetched);
+      return Buffer.from(fetched);
     });
     if (hex(sha256(onnx)) !== artifact)
       throw new Error(`${path}: its sha256 is not the artifact hash registered for model ${job.modelId}`);
