@@ -185,7 +185,8 @@ async function train(o: TrainOpts, cmd: Command): Promise<void> {
       // Push the artifact to the node's content store: the other nodes fetch it from there, so every
       // validator can run the model for its influence jobs.
       const put = await fetch(`${node}/content/${artifact}`, { method: "PUT", body: onnx });
-      if (!put.ok) throw new Error(`pushing the artifact to ${node}/content failed: ${put.status} ${await put.text()}`);
+      if (!put.ok)
+        throw new Error(`pushing the artifact to ${node}/content failed: ${put.status} ${await put.text()}`);
       result.pushed = true;
       progress(`pushed the artifact to ${node}/content/${artifact}`);
     }

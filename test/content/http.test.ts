@@ -71,7 +71,10 @@ describe("content over HTTP: PUT and GET /content/<sha256>", () => {
     assert.match(r.json.error!, /64 hex digits/);
     r = await put(sha256(Uint8Array.of(1)), Uint8Array.of(1));
     assert.equal(r.status, 403);
-    assert.match(r.json.error!, /no pending or approved contribution or registered model on chain declares sha256/);
+    assert.match(
+      r.json.error!,
+      /no pending or approved contribution or registered model on chain declares sha256/,
+    );
     r = await put(sha256(WITHDRAWN), WITHDRAWN);
     assert.equal(r.status, 403, "its only contribution was withdrawn");
     r = await put(HASH, CONTENT.subarray(1));

@@ -169,7 +169,7 @@ describe("attribution worker: influence jobs", function () {
     const job = h.job(jobId);
     await assert.rejects(jobs.attribute(job), (err: Error) => {
       assert.ok(!(err instanceof JobRefused), "a missing artifact is retried");
-      assert.match(err.message, /is not in .*artifacts are not distributed between validators yet/);
+      assert.match(err.message, /is neither in .* nor in the content store yet/);
       return true;
     });
     await assert.rejects(jobs.attribute({ ...job, modelId: 0n, adapterId: 1n }), JobRefused);
