@@ -78,6 +78,11 @@ describe("block sync over libp2p", function () {
       `applied ${reopened.service.syncer.applied}`,
     );
     assert.ok(reopened.blockStore.height >= target);
+    // Its state machine starts the next height with the synced block's commit as LastCommit (it
+    // never saw those precommits itself): its first proposal must carry +2/3 of them.
+    const lastCommit = reopened.service.engine.sm.rs.lastCommit;
+    assert.ok(lastCommit !== undefined, "no last commit after block sync");
+    assert.ok(lastCommit.signatures.filter((s) => s.blockIdFlag === BLOCK_ID_FLAG_COMMIT).length >= 3);
     const views = await Promise.all(nodes.map((n) => chainView(n, target)));
     for (const v of views.slice(1)) assert.deepEqual(v, views[0]);
 

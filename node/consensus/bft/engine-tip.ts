@@ -23,7 +23,7 @@ export interface ChainTip {
   lastValidators?: ValidatorSet;
   lastBlockId: BlockID;
   lastBlockTime: Timestamp;
-  /** The stored commit of the previous block (start-up only: later heights use the votes). */
+  /** The commit of the previous block (the state machine prefers its own +2/3 precommits). */
   lastCommit?: Commit;
   appHash: Uint8Array;
   lastResultsHash: Uint8Array;
@@ -82,6 +82,9 @@ export function advanceTip(
   decided: { blockId: BlockID; time: Timestamp },
   results: ResponseFinalizeBlock,
   nextNext: ValidatorSet,
+  /** The commit that decided the block: the next proposal's LastCommit when this node's own
+   *  precommits of the height are not at hand (a block applied by block sync). */
+  commit: Commit,
 ): ChainTip {
   return {
     height: tip.height + 1n,
@@ -90,6 +93,7 @@ export function advanceTip(
     lastValidators: tip.validators,
     lastBlockId: decided.blockId,
     lastBlockTime: decided.time,
+    lastCommit: commit,
     appHash: results.appHash,
     lastResultsHash: resultsHash(results.txResults),
   };

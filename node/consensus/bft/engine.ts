@@ -426,7 +426,13 @@ export class BftEngine {
     this.deps.evidence.update(block, { time: block.header!.time!, validators: tip.validators });
     this.countMissed(block, tip);
     this.previous = entry;
-    this.tip = advanceTip(tip, { blockId: entry.blockId, time: block.header!.time! }, results, nextNext!);
+    this.tip = advanceTip(
+      tip,
+      { blockId: entry.blockId, time: block.header!.time! },
+      results,
+      nextNext!,
+      commit,
+    );
     this.parts.reset(this.tip.height);
     for (const key of [...this.ownVotes.keys()]) {
       if (BigInt(key.split("/")[0]!) < height) this.ownVotes.delete(key);
@@ -437,7 +443,12 @@ export class BftEngine {
     );
     if (!this.running) return;
     this.lastRound = -1;
-    this.step({ type: "startHeight", height: this.tip.height, validators: this.tip.validators });
+    this.step({
+      type: "startHeight",
+      height: this.tip.height,
+      validators: this.tip.validators,
+      lastCommit: this.tip.lastCommit,
+    });
     for (const msg of this.ahead.takeFor(this.tip.height)) this.step(msg);
   }
 
