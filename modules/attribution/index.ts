@@ -41,6 +41,7 @@ export {
   TOTAL_BPS,
   verifyResultSignature,
 } from "./result.js";
+export { liveAt } from "./submit.js";
 
 export function attributionModule(keeper: AttributionKeeper): Module<genesis.AttributionGenesis> {
   return {

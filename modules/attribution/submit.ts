@@ -6,7 +6,7 @@ import { formatAddress, parseAddress } from "../../node/app/address.js";
 import type { Context } from "../../node/app/context.js";
 import type { MsgSubmitAttribution } from "../../proto/gen/openledger/attribution/v1/tx.js";
 import { type Entry, type Job, JobState } from "../../proto/gen/openledger/attribution/v1/types.js";
-import { ContributionStatus } from "../../proto/gen/openledger/datanets/v1/types.js";
+import { type Contribution, ContributionStatus } from "../../proto/gen/openledger/datanets/v1/types.js";
 import { attributionMethodToJSON } from "../../proto/gen/openledger/models/v1/types.js";
 import { formatValoper } from "../staking/address.js";
 import { AttributionCode, attributionError } from "./errors.js";
@@ -137,10 +137,23 @@ function checkMembers(keeper: AttributionKeeper, ctx: Context, job: Job, entries
         `contribution ${e.contributionId} is not in the datanet versions of job ${job.id} (${versions})`,
       );
     const c = keeper.datanets.getContribution(ctx, e.contributionId);
-    if (c?.status !== ContributionStatus.CONTRIBUTION_STATUS_APPROVED)
+    if (c === undefined || !liveAt(c, job.createdHeight))
       throw attributionError(
         AttributionCode.UnknownContribution,
-        `contribution ${e.contributionId} is flagged and excluded from attribution`,
+        `contribution ${e.contributionId} was flagged before job ${job.id} and is excluded from attribution`,
       );
   }
+}
+
+/**
+ * The contributions a job is attributed against are those live when it was recorded: approved, or
+ * flagged only after the job's height. Every validator then answers from the same set, whenever it
+ * computes (a flag between two validators' submissions cannot split their results); a contribution
+ * flagged later still earns nothing at payout.
+ */
+export function liveAt(c: Pick<Contribution, "status" | "flaggedHeight">, jobHeight: bigint): boolean {
+  return (
+    c.status === ContributionStatus.CONTRIBUTION_STATUS_APPROVED ||
+    (c.status === ContributionStatus.CONTRIBUTION_STATUS_FLAGGED && c.flaggedHeight > jobHeight)
+  );
 }

@@ -12,6 +12,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { liveAt } from "../../../modules/attribution/submit.js";
 import type { Job } from "../../../proto/gen/openledger/attribution/v1/types.js";
 import { ContributionStatus } from "../../../proto/gen/openledger/datanets/v1/types.js";
 import { writeFileAtomic } from "../../types/keyfile.js";
@@ -173,9 +174,11 @@ export class InfluenceJobs {
     const artifact = hex(model.artifactSha256);
     const engine = await this.engineFor(job, artifact, model.createdHeight);
     const text = job.outputText.length > 0 ? job.outputText : await this.referencedOutput(job);
-    const approved = (id: bigint) =>
-      this.deps.chain.contribution(id)?.contribution.status ===
-      ContributionStatus.CONTRIBUTION_STATUS_APPROVED;
+    // Contributions live when the job was recorded earn bps (the module's rule, as for span jobs).
+    const approved = (id: bigint) => {
+      const c = this.deps.chain.contribution(id)?.contribution;
+      return c !== undefined && liveAt(c, job.createdHeight);
+    };
     return { artifactSha256: artifact, ...(await influenceEntries(engine, text, approved)) };
   }
 

@@ -3,8 +3,8 @@
 // sha256 of the set), and the job's output is attributed against it with the default span params.
 // Every validator derives the same document set from the same chain state, so the same weights.
 import { sha256 } from "@noble/hashes/sha2.js";
+import { liveAt } from "../../../modules/attribution/submit.js";
 import type { Job } from "../../../proto/gen/openledger/attribution/v1/types.js";
-import { ContributionStatus } from "../../../proto/gen/openledger/datanets/v1/types.js";
 import {
   attributeOutput,
   buildVersion,
@@ -85,7 +85,7 @@ export class SpanJobs {
     }
   }
 
-  /** Approved contributions of the job's versions (flagged ones left out), ascending by id. */
+  /** Contributions of the job's versions live when it was recorded, ascending by id. */
   private async documents(job: Job): Promise<SpanDoc[]> {
     const ids = new Set<bigint>();
     for (const ref of job.datanets) {
@@ -97,11 +97,8 @@ export class SpanJobs {
     const docs: SpanDoc[] = [];
     for (const id of [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
       const found = this.deps.chain.contribution(id);
-      if (
-        found === undefined ||
-        found.contribution.status !== ContributionStatus.CONTRIBUTION_STATUS_APPROVED
-      )
-        continue;
+      // Live when the job was recorded (the module's rule): flags after that do not change the set.
+      if (found === undefined || !liveAt(found.contribution, job.createdHeight)) continue;
       const bytes = found.contribution.inline
         ? found.inline
         : await this.deps.contentOf?.(found.contribution.contentHash);

@@ -23,21 +23,22 @@ describe("attribution: penalties and slashes", () => {
     await h.close();
   });
 
-  it("a flagged contribution is refused; a contributor at the flag threshold gets reward × (1 − penalty)", async () => {
+  it("a contribution flagged before the job is refused; a contributor at the flag threshold gets reward × (1 − penalty)", async () => {
     h = await Harness.start({ penalty_flag_threshold: "1", penalty_bps: 5000 });
-    const jobId = await h.record();
-    // Bob curates datanet 1 and flags dave's contribution 2: dave has 1 flag now.
+    // Bob curates datanet 1 and flags dave's contribution 2 (dave has 1 flag now), then the
+    // inference is recorded: contribution 2 is not live for this job.
     await h.ok([
       {
         by: h.s.bob,
         msgs: [msgFlagContribution({ curator: h.s.bob.address, contributionId: 2, reason: "leaks PHI" })],
       },
     ]);
+    const jobId = await h.record();
     const flaggedTx = await h.run(h.s.alice, submitMsg(ALICE, jobId, entries([2, 10000])));
     assert.equal(flaggedTx.code, 17);
     assert.equal(
       flaggedTx.log,
-      "contribution 2 is flagged and excluded from attribution: contribution not attributable",
+      `contribution 2 was flagged before job ${jobId} and is excluded from attribution: contribution not attributable`,
     );
 
     const result = entries([3, 5000], [4, 5000]); // dave's gamma, carol's delta
@@ -60,6 +61,26 @@ describe("attribution: penalties and slashes", () => {
     const validators = 75_000n + 75_000n + 50_000n;
     assert.equal(h.balance(TREASURY) - treasuryBefore, F - owner - share - share / 2n - validators);
     assert.equal(h.balance(ESCROW), 0n);
+  });
+
+  it("a contribution flagged after the job is still accepted in results (all validators answer alike), but earns nothing", async () => {
+    h = await Harness.start({});
+    const jobId = await h.record();
+    await h.ok([
+      {
+        by: h.s.bob,
+        msgs: [msgFlagContribution({ curator: h.s.bob.address, contributionId: 2, reason: "leaks PHI" })],
+      },
+    ]);
+    const result = entries([2, 5000], [4, 5000]);
+    await h.ok([
+      { by: h.s.alice, msgs: [submitMsg(ALICE, jobId, result)] },
+      { by: h.s.bob, msgs: [submitMsg(BOB, jobId, result)] },
+      { by: h.s.carol, msgs: [submitMsg(CAROL, jobId, result)] },
+    ]);
+    assert.equal(h.job(jobId).state, JobState.JOB_STATE_FINALIZED);
+    assert.equal(h.rewardsOf(devAddress("dave")), 0n, "the flagged contribution earns nothing");
+    assert.equal(h.rewardsOf(devAddress("carol")), (((F * 5000n) / 10000n) * 5000n) / 10000n);
   });
 
   it("non-zero slash params burn stake of the disagreeing and of the missing", async () => {
