@@ -119,6 +119,8 @@ export class Node {
           persistentPeers: opts.persistentPeers ?? [],
           timeouts: opts.consensusTimeouts,
           metricsRegistry: metrics.registry,
+          // The app holds a finalized, uncommitted block: only a restart (handshake replay) recovers.
+          onFatal: () => process.exit(1),
           logger,
         });
       }

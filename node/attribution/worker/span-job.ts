@@ -14,6 +14,7 @@ import {
   type SpanIndex,
 } from "../span/index.js";
 import type { ChainView } from "./chain-view.js";
+import { JobRefused } from "./influence-job.js";
 
 export interface SpanJobDeps {
   chain: ChainView;
@@ -28,7 +29,16 @@ export interface JobEntries {
   spans: number;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Text that is not UTF-8 will not become so: the job is refused, not retried. */
+function utf8(bytes: Uint8Array, what: string): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new JobRefused(`${what} is not UTF-8 text`);
+  }
+}
 
 export class SpanJobs {
   private readonly open = new Map<string, SpanIndex>();
@@ -57,7 +67,7 @@ export class SpanJobs {
   private async referencedOutput(job: Job): Promise<string> {
     const bytes = await this.deps.contentOf?.(job.outputSha256);
     if (bytes === undefined) throw new Error(`job ${job.id}: its output is not in the content store yet`);
-    return utf8.decode(bytes);
+    return utf8(bytes, `job ${job.id}'s output`);
   }
 
   /** The index of the job's live documents, built on first use. */
@@ -104,7 +114,7 @@ export class SpanJobs {
         : await this.deps.contentOf?.(found.contribution.contentHash);
       if (bytes === undefined)
         throw new Error(`job ${job.id}: content of contribution ${id} is not here yet`);
-      docs.push({ contributionId: id, text: utf8.decode(bytes) });
+      docs.push({ contributionId: id, text: utf8(bytes, `contribution ${id}`) });
     }
     if (docs.length === 0) throw new Error(`job ${job.id}: its datanet versions hold no live contributions`);
     return docs;

@@ -46,6 +46,7 @@ export interface AttributionWorkerDeps {
 }
 
 const DEFAULT_GAS = 600_000n;
+const RESUBMIT_AFTER_BLOCKS = 3n;
 
 export class AttributionWorker {
   private readonly chain: ChainView;
@@ -58,6 +59,8 @@ export class AttributionWorker {
   private readonly done = new Set<bigint>();
   /** Result hash (hex) this node submitted, per job still to be settled for the metrics. */
   private readonly own = new Map<bigint, string>();
+  /** Height at which a submission was admitted, until it is seen on chain. */
+  private readonly submittedAt = new Map<bigint, bigint>();
   private readonly metrics?: AttributionMetrics;
   private running?: Promise<void>;
   private again = false;
@@ -115,7 +118,19 @@ export class AttributionWorker {
     for (const id of this.waiting.keys()) if (!pending.some((j) => j.id === id)) this.waiting.delete(id);
     for (const job of pending) {
       if (this.stopped) return;
-      if (this.done.has(job.id)) continue;
+      if (this.done.has(job.id)) {
+        // Admitted to the mempool is not in a block: if the submission is still not on chain a few
+        // blocks later (dropped, or failed in DeliverTx), answer again.
+        const at = this.submittedAt.get(job.id);
+        if (at === undefined || this.deps.app.info().lastBlockHeight < at + RESUBMIT_AFTER_BLOCKS) continue;
+        this.submittedAt.delete(job.id);
+        if (this.chain.submissions(job.id).some((s) => s.operator === operator)) continue;
+        this.done.delete(job.id);
+        this.deps.logger?.warn(
+          { job: String(job.id) },
+          "attribution: submission not on chain; answering again",
+        );
+      }
       if (this.chain.submissions(job.id).some((s) => s.operator === operator)) {
         this.done.add(job.id);
         continue;
@@ -176,6 +191,7 @@ export class AttributionWorker {
     if (res.code === 0) {
       this.done.add(job.id);
       this.own.set(job.id, Buffer.from(signed.resultHash).toString("hex"));
+      this.submittedAt.set(job.id, this.deps.app.info().lastBlockHeight);
       this.stats.submitted++;
       this.nextSequence++;
     } else {

@@ -23,8 +23,9 @@ export class AheadMessages {
   private peerHeight = 0n;
   private peerHeightAt = 0;
 
+  /** The peers' height as block sync last measured it (the median of their statuses). */
   notePeerHeight(height: bigint): void {
-    if (height > this.peerHeight) this.peerHeight = height;
+    this.peerHeight = height;
     this.peerHeightAt = Date.now();
   }
 

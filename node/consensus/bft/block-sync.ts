@@ -14,7 +14,8 @@ export interface SyncTarget {
   /** The height being decided (the first one fetched). */
   readonly height: bigint;
   applySynced(block: Uint8Array, commit: Uint8Array): Promise<SyncOutcome>;
-  /** The highest height a peer reported. */
+  /** The median of the heights the peers reported (the upper one: a peer claiming too little must
+   *  not make honest peers ahead of us look far off). */
   notePeerHeight?(height: bigint): void;
 }
 
@@ -156,7 +157,6 @@ export class BlockSyncer {
           const session = await BlockSyncSession.open(this.libp2p, this.chainId, peer);
           try {
             const status = await session.status();
-            this.target.notePeerHeight?.(status.height);
             return { peer, session, height: status.height, busy: Promise.resolve() };
           } catch (err) {
             await session.close();
@@ -171,7 +171,12 @@ export class BlockSyncer {
         }
       }),
     );
-    return opened.filter((s): s is Source => s !== undefined);
+    const sources = opened.filter((s): s is Source => s !== undefined);
+    if (sources.length > 0) {
+      const heights = sources.map((s) => s.height).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.target.notePeerHeight?.(heights[Math.floor(heights.length / 2)]!);
+    }
+    return sources;
   }
 
   /** One block from one source, serialised with its other requests; undefined when it fails. */

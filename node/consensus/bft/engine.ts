@@ -56,6 +56,8 @@ export interface BftEngineDeps {
   validatorHistory: ValidatorHistory;
   evidence: EvidencePool;
   metrics?: ConsensusMetrics;
+  /** Called when the node cannot continue (a decided block failed to execute). */
+  onFatal?: (err: Error) => void;
   timeouts?: Partial<TimeoutConfig>;
   /** Default 1000 ms. */
   rebroadcastMs?: number;
@@ -113,7 +115,7 @@ export class BftEngine {
     while (this.applying !== undefined) await this.applying.catch(() => undefined);
   }
 
-  /** Block sync tells the highest height a peer claims to store (raises the far-off bound only). */
+  /** Block sync tells the median height its peers claim to store (one liar cannot move it far). */
   notePeerHeight(height: bigint): void {
     this.ahead.notePeerHeight(height);
   }
@@ -403,18 +405,13 @@ export class BftEngine {
     const block = entry.block!;
     const height = block.header!.height;
     let nextNext: ValidatorSet | undefined;
-    const applying = this.deps.executor.apply(
-      { block, blockId: entry.blockId },
-      entry.bytes!,
-      commit,
-      (r) => {
-        nextNext = nextValidatorSet(tip.nextValidators, updatesOf(r));
-        return [
-          ...this.deps.validatorHistory.saveOps(height + 2n, nextNext),
-          ...this.deps.evidence.committedOps(block),
-        ];
-      },
-    );
+    const applying = this.apply({ block, blockId: entry.blockId }, entry.bytes!, commit, (r) => {
+      nextNext = nextValidatorSet(tip.nextValidators, updatesOf(r));
+      return [
+        ...this.deps.validatorHistory.saveOps(height + 2n, nextNext),
+        ...this.deps.evidence.committedOps(block),
+      ];
+    });
     this.applying = applying;
     let results: Awaited<typeof applying>;
     try {
@@ -463,6 +460,18 @@ export class BftEngine {
         metrics.missedBlocks.inc({ validator: Buffer.from(v.address).toString("hex").toUpperCase() });
       }
     }
+  }
+
+  /**
+   * Executes a decided block. A failure here leaves the app with a finalized, uncommitted block:
+   * the node cannot go on, so it is reported as fatal (the node exits, as CometBFT panics).
+   */
+  private apply(...args: Parameters<BlockExecutor["apply"]>): ReturnType<BlockExecutor["apply"]> {
+    return this.deps.executor.apply(...args).catch((err) => {
+      this.deps.logger?.fatal?.({ err }, "executing a decided block failed: stopping");
+      this.deps.onFatal?.(err as Error);
+      throw err;
+    });
   }
 
   // ---- block sync ----

@@ -39,6 +39,8 @@ export interface BftServiceDeps {
   timeouts?: Partial<TimeoutConfig>;
   /** Consensus metrics are registered here when given (the node's /metrics registry). */
   metricsRegistry?: Registry;
+  /** The node cannot go on (a decided block failed to execute): node.ts exits the process. */
+  onFatal?: (err: Error) => void;
   /** How long start() waits for a first peer to catch up from. Default 3000 ms. */
   initialSyncWaitMs?: number;
   logger?: Logger;
@@ -74,6 +76,7 @@ export class BftService {
         deps.metricsRegistry &&
         new ConsensusMetrics(deps.metricsRegistry, () => host.libp2p.getPeers().length),
       timeouts: deps.timeouts,
+      onFatal: deps.onFatal,
       logger,
     });
     this.syncer = new BlockSyncer(host.libp2p, genesis.chainId, this.engine, { logger });
