@@ -6,10 +6,12 @@ import * as stx from "cosmjs-types/cosmos/staking/v1beta1/tx";
 import * as atx from "../proto/gen/openledger/attribution/v1/tx.js";
 import * as dtx from "../proto/gen/openledger/datanets/v1/tx.js";
 import * as mtx from "../proto/gen/openledger/models/v1/tx.js";
+import * as setx from "../proto/gen/openledger/settlement/v1/tx.js";
 
 export const DATANETS_PACKAGE = "openledger.datanets.v1";
 export const MODELS_PACKAGE = "openledger.models.v1";
 export const ATTRIBUTION_PACKAGE = "openledger.attribution.v1";
+export const SETTLEMENT_PACKAGE = "openledger.settlement.v1";
 
 /** Type URLs of the datanets messages. */
 export const datanetsTypeUrls = {
@@ -36,6 +38,11 @@ export const attributionTypeUrls = {
   submitAttribution: `/${ATTRIBUTION_PACKAGE}.MsgSubmitAttribution`,
 } as const;
 
+/** Type URLs of the settlement messages. */
+export const settlementTypeUrls = {
+  settlePayment: `/${SETTLEMENT_PACKAGE}.MsgSettlePayment`,
+} as const;
+
 // ts-proto 2 codecs write with @bufbuild/protobuf's BinaryWriter; cosmjs only calls
 // encode/decode/fromPartial, so they fit GeneratedType once the writer type is erased.
 const gen = (t: unknown) => t as GeneratedType;
@@ -55,6 +62,7 @@ export const openledgerTypes: ReadonlyArray<[string, GeneratedType]> = [
   [modelsTypeUrls.deprecateAdapter, gen(mtx.MsgDeprecateAdapter)],
   [attributionTypeUrls.recordInference, gen(atx.MsgRecordInference)],
   [attributionTypeUrls.submitAttribution, gen(atx.MsgSubmitAttribution)],
+  [settlementTypeUrls.settlePayment, gen(setx.MsgSettlePayment)],
 ];
 
 /** The response type of each message (`<Msg>Response`), for decoding DeliverTxResponse.msgResponses. */
@@ -72,6 +80,7 @@ export const openledgerResponseTypes: ReadonlyArray<[string, GeneratedType]> = [
   [`${modelsTypeUrls.deprecateAdapter}Response`, gen(mtx.MsgDeprecateAdapterResponse)],
   [`${attributionTypeUrls.recordInference}Response`, gen(atx.MsgRecordInferenceResponse)],
   [`${attributionTypeUrls.submitAttribution}Response`, gen(atx.MsgSubmitAttributionResponse)],
+  [`${settlementTypeUrls.settlePayment}Response`, gen(setx.MsgSettlePaymentResponse)],
 ];
 
 /** The stock staking messages' responses (the chain's staking module; cosmjs has the messages). */
@@ -122,6 +131,11 @@ export type MsgRecordInferenceEncodeObject = TypedEncodeObject<A["recordInferenc
 export type MsgSubmitAttributionEncodeObject = TypedEncodeObject<
   A["submitAttribution"],
   atx.MsgSubmitAttribution
+>;
+
+export type MsgSettlePaymentEncodeObject = TypedEncodeObject<
+  (typeof settlementTypeUrls)["settlePayment"],
+  setx.MsgSettlePayment
 >;
 
 /** Whether an EncodeObject is one of this chain's messages, by type URL (cosmjs's isMsg… guards). */

@@ -2,11 +2,17 @@
 import type { AnteHandler } from "../node/app/baseapp.js";
 import type { Module } from "../node/app/module.js";
 import { VerifiedSignatures } from "../node/crypto/secp256k1.js";
-import { AttributionKeeper, attributionModule, stakingView } from "./attribution/index.js";
+import {
+  AttributionKeeper,
+  attributionModule,
+  recordPaidInference,
+  stakingView,
+} from "./attribution/index.js";
 import { AuthKeeper, authModule, newAnteHandler } from "./auth/index.js";
 import { BankKeeper, bankModule } from "./bank/index.js";
 import { DatanetsKeeper, datanetsModule } from "./datanets/index.js";
 import { ModelsKeeper, modelsModule } from "./models/index.js";
+import { SettlementKeeper, settlementModule } from "./settlement/index.js";
 import { StakingKeeper, stakingModule } from "./staking/index.js";
 
 export interface AppModules {
@@ -19,6 +25,7 @@ export interface AppModules {
     datanets: DatanetsKeeper;
     models: ModelsKeeper;
     attribution: AttributionKeeper;
+    settlement: SettlementKeeper;
   };
 }
 
@@ -26,7 +33,8 @@ export interface AppModules {
  * Genesis order: auth before bank (bank creates accounts for balances it mints), bank before
  * staking (staking checks its pools' balances) and before datanets (datanets checks its escrow's
  * balance), datanets before models (models checks that the datanet versions it names exist),
- * bank before attribution (attribution checks its escrow's balance). Begin/end block run in the
+ * bank before attribution (attribution checks its escrow's balance), attribution before settlement
+ * (a model payment opens an attribution job). Begin/end block run in the
  * same order (attribution's EndBlock sees the validator set staking's EndBlock left); staking
  * alone returns validator updates.
  */
@@ -37,6 +45,12 @@ export function buildModules(): AppModules {
   const datanets = new DatanetsKeeper(bank);
   const models = new ModelsKeeper(datanets);
   const attribution = new AttributionKeeper(bank, stakingView(staking), datanets, models);
+  const settlement = new SettlementKeeper(bank, {
+    ownerOf(ctx, modelId, adapterId) {
+      return modelId !== 0n ? models.getModel(ctx, modelId)?.owner : models.getAdapter(ctx, adapterId)?.owner;
+    },
+    recordPaidInference: (ctx, msg) => recordPaidInference(attribution, ctx, msg),
+  });
   const modules = [
     authModule(auth),
     bankModule(bank),
@@ -44,9 +58,18 @@ export function buildModules(): AppModules {
     datanetsModule(datanets),
     modelsModule(models),
     attributionModule(attribution),
+    settlementModule(settlement),
   ] as Module[];
-  const keepers = { auth, bank, staking, datanets, models, attribution };
+  const keepers = { auth, bank, staking, datanets, models, attribution, settlement };
   return { modules, ante: newAnteHandler(auth, bank, new VerifiedSignatures()), keepers };
 }
 
-export const STORE_NAMES = ["auth", "bank", "staking", "datanets", "models", "attribution"] as const;
+export const STORE_NAMES = [
+  "auth",
+  "bank",
+  "staking",
+  "datanets",
+  "models",
+  "attribution",
+  "settlement",
+] as const;

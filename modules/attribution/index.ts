@@ -25,7 +25,14 @@ export {
 } from "./expected.js";
 export type { AttributionGenesis } from "./genesis.js";
 export { AttributionKeeper } from "./keeper.js";
-export { MSG_RECORD_INFERENCE_URL, MSG_SUBMIT_ATTRIBUTION_URL, priceOf } from "./msgs.js";
+export {
+  MSG_RECORD_INFERENCE_URL,
+  MSG_SUBMIT_ATTRIBUTION_URL,
+  priceOf,
+  recordInference,
+  recordPaidInference,
+  validateRecordInference,
+} from "./msgs.js";
 export { DEFAULT_PARAMS } from "./params.js";
 export { type PayoutEntry, type PayoutPlan, type PayoutValidator, planPayout } from "./payout.js";
 export { QUERY_PREFIX } from "./queries.js";

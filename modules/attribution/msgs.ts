@@ -88,104 +88,125 @@ function target(keeper: AttributionKeeper, ctx: Context, msg: MsgRecordInference
   };
 }
 
+/** MsgRecordInference's stateless checks (validateBasic). */
+export function validateRecordInference(msg: MsgRecordInference): void {
+  parseAddress(msg.payer, "payer");
+  if ((msg.modelId === 0n) === (msg.adapterId === 0n))
+    throw attributionError(AttributionCode.InvalidId, "exactly one of model_id and adapter_id must be set");
+  checkSha256(msg.promptSha256, "prompt_sha256");
+  if (msg.outputText !== "") {
+    if (msg.outputSha256.length > 0 || msg.outputSize !== 0n)
+      throw attributionError(
+        AttributionCode.InvalidOutput,
+        "give output_text, or output_sha256 with output_size, not both",
+      );
+  } else {
+    if (msg.outputSha256.length === 0)
+      throw attributionError(
+        AttributionCode.InvalidOutput,
+        "give output_text, or output_sha256 with output_size",
+      );
+    checkSha256(msg.outputSha256, "output_sha256");
+    if (msg.outputSize === 0n)
+      throw attributionError(
+        AttributionCode.InvalidOutput,
+        "output_size must be positive with output_sha256",
+      );
+  }
+  parseFee(msg.fee);
+}
+
+/**
+ * MsgRecordInference's state checks and writes (its handler): the model or adapter exists and is
+ * not deprecated, the fee is in fee_denom and covers the price, the output fits; then the fee moves
+ * payer → escrow and a pending job is opened. Nothing is written before every check passed (the
+ * fee transfer is the first write; bank refuses a short payer before writing).
+ */
+export function recordInference(
+  keeper: AttributionKeeper,
+  ctx: Context,
+  msg: MsgRecordInference,
+): { jobId: bigint; deadlineHeight: bigint } {
+  const params = keeper.getParams(ctx);
+  const fee = parseFee(msg.fee);
+  if (fee.denom !== params.feeDenom)
+    throw attributionError(AttributionCode.InvalidFee, `fee denom ${fee.denom} is not ${params.feeDenom}`);
+  const inline = msg.outputText === "" ? undefined : utf8.encode(msg.outputText);
+  if (inline && BigInt(inline.length) > params.maxOutputBytes)
+    throw attributionError(
+      AttributionCode.InvalidOutput,
+      `output_text is ${inline.length} bytes, more than the maximum ${params.maxOutputBytes}`,
+    );
+  const t = target(keeper, ctx, msg);
+  const price = priceOf(t.price, msg.outputTokens);
+  if (fee.amount < price) {
+    const p = parsePrice(t.price);
+    throw attributionError(
+      AttributionCode.FeeBelowPrice,
+      `fee ${fee.amount}${fee.denom} is below the price of ${t.what} for ${msg.outputTokens} output tokens: ` +
+        `${price}${fee.denom} (${p.perCall} per call + ${p.per1kOutputTokens} per 1000 output tokens, rounded up)`,
+    );
+  }
+  const payer = parseAddress(msg.payer, "payer");
+  if (fee.amount > 0n) keeper.bank.sendCoins(ctx, payer, keeper.escrow, [fee]);
+  const id = keeper.nextJobId(ctx);
+  keeper.setNextJobId(ctx, id + 1n);
+  const job: Job = {
+    id,
+    payer: formatAddress(payer),
+    modelId: msg.modelId,
+    adapterId: msg.adapterId,
+    owner: t.owner,
+    promptSha256: msg.promptSha256,
+    outputText: msg.outputText,
+    outputSha256: inline ? sha256(inline) : msg.outputSha256,
+    outputSize: inline ? BigInt(inline.length) : msg.outputSize,
+    outputTokens: msg.outputTokens,
+    fee: { denom: fee.denom, amount: fee.amount.toString() },
+    method: t.method,
+    datanets: t.datanets,
+    createdHeight: ctx.header.height,
+    deadlineHeight: ctx.header.height + params.resultWindowBlocks,
+    state: JobState.JOB_STATE_PENDING,
+    resultHash: new Uint8Array(0),
+    finalizedHeight: 0n,
+  };
+  keeper.setJob(ctx, job);
+  keeper.enqueueDeadline(ctx, job);
+  ctx.events.emit("inference_recorded", {
+    job_id: id.toString(),
+    payer: job.payer,
+    model_id: msg.modelId.toString(),
+    adapter_id: msg.adapterId.toString(),
+    method: job.method.toString(),
+    fee: `${fee.amount}${fee.denom}`,
+    output_sha256: hex(job.outputSha256),
+    deadline_height: job.deadlineHeight.toString(),
+  });
+  return { jobId: id, deadlineHeight: job.deadlineHeight };
+}
+
+/**
+ * Records an inference paid by `msg.payer` from another module (settlement's x402 payments): the
+ * same checks and path as a MsgRecordInference tx signed by the payer.
+ */
+export function recordPaidInference(
+  keeper: AttributionKeeper,
+  ctx: Context,
+  msg: MsgRecordInference,
+): { jobId: bigint; deadlineHeight: bigint } {
+  validateRecordInference(msg);
+  return recordInference(keeper, ctx, msg);
+}
+
 export function attributionMsgs(keeper: AttributionKeeper): MsgType<unknown>[] {
-  const recordInference: MsgType<MsgRecordInference> = {
+  const record: MsgType<MsgRecordInference> = {
     typeUrl: MSG_RECORD_INFERENCE_URL,
     decode: (bytes) => MsgRecordInference.decode(bytes),
     signers: (msg) => [msg.payer],
-    validateBasic(msg) {
-      parseAddress(msg.payer, "payer");
-      if ((msg.modelId === 0n) === (msg.adapterId === 0n))
-        throw attributionError(
-          AttributionCode.InvalidId,
-          "exactly one of model_id and adapter_id must be set",
-        );
-      checkSha256(msg.promptSha256, "prompt_sha256");
-      if (msg.outputText !== "") {
-        if (msg.outputSha256.length > 0 || msg.outputSize !== 0n)
-          throw attributionError(
-            AttributionCode.InvalidOutput,
-            "give output_text, or output_sha256 with output_size, not both",
-          );
-      } else {
-        if (msg.outputSha256.length === 0)
-          throw attributionError(
-            AttributionCode.InvalidOutput,
-            "give output_text, or output_sha256 with output_size",
-          );
-        checkSha256(msg.outputSha256, "output_sha256");
-        if (msg.outputSize === 0n)
-          throw attributionError(
-            AttributionCode.InvalidOutput,
-            "output_size must be positive with output_sha256",
-          );
-      }
-      parseFee(msg.fee);
-    },
+    validateBasic: validateRecordInference,
     handle(ctx, msg) {
-      const params = keeper.getParams(ctx);
-      const fee = parseFee(msg.fee);
-      if (fee.denom !== params.feeDenom)
-        throw attributionError(
-          AttributionCode.InvalidFee,
-          `fee denom ${fee.denom} is not ${params.feeDenom}`,
-        );
-      const inline = msg.outputText === "" ? undefined : utf8.encode(msg.outputText);
-      if (inline && BigInt(inline.length) > params.maxOutputBytes)
-        throw attributionError(
-          AttributionCode.InvalidOutput,
-          `output_text is ${inline.length} bytes, more than the maximum ${params.maxOutputBytes}`,
-        );
-      const t = target(keeper, ctx, msg);
-      const price = priceOf(t.price, msg.outputTokens);
-      if (fee.amount < price) {
-        const p = parsePrice(t.price);
-        throw attributionError(
-          AttributionCode.FeeBelowPrice,
-          `fee ${fee.amount}${fee.denom} is below the price of ${t.what} for ${msg.outputTokens} output tokens: ` +
-            `${price}${fee.denom} (${p.perCall} per call + ${p.per1kOutputTokens} per 1000 output tokens, rounded up)`,
-        );
-      }
-      const payer = parseAddress(msg.payer, "payer");
-      if (fee.amount > 0n) keeper.bank.sendCoins(ctx, payer, keeper.escrow, [fee]);
-      const id = keeper.nextJobId(ctx);
-      keeper.setNextJobId(ctx, id + 1n);
-      const job: Job = {
-        id,
-        payer: formatAddress(payer),
-        modelId: msg.modelId,
-        adapterId: msg.adapterId,
-        owner: t.owner,
-        promptSha256: msg.promptSha256,
-        outputText: msg.outputText,
-        outputSha256: inline ? sha256(inline) : msg.outputSha256,
-        outputSize: inline ? BigInt(inline.length) : msg.outputSize,
-        outputTokens: msg.outputTokens,
-        fee: { denom: fee.denom, amount: fee.amount.toString() },
-        method: t.method,
-        datanets: t.datanets,
-        createdHeight: ctx.header.height,
-        deadlineHeight: ctx.header.height + params.resultWindowBlocks,
-        state: JobState.JOB_STATE_PENDING,
-        resultHash: new Uint8Array(0),
-        finalizedHeight: 0n,
-      };
-      keeper.setJob(ctx, job);
-      keeper.enqueueDeadline(ctx, job);
-      ctx.events.emit("inference_recorded", {
-        job_id: id.toString(),
-        payer: job.payer,
-        model_id: msg.modelId.toString(),
-        adapter_id: msg.adapterId.toString(),
-        method: job.method.toString(),
-        fee: `${fee.amount}${fee.denom}`,
-        output_sha256: hex(job.outputSha256),
-        deadline_height: job.deadlineHeight.toString(),
-      });
-      const value = MsgRecordInferenceResponse.encode({
-        jobId: id,
-        deadlineHeight: job.deadlineHeight,
-      }).finish();
+      const value = MsgRecordInferenceResponse.encode(recordInference(keeper, ctx, msg)).finish();
       return response("MsgRecordInferenceResponse", value);
     },
   };
@@ -202,5 +223,5 @@ export function attributionMsgs(keeper: AttributionKeeper): MsgType<unknown>[] {
     },
   };
 
-  return [recordInference, submit] as MsgType<unknown>[];
+  return [record, submit] as MsgType<unknown>[];
 }

@@ -16,6 +16,7 @@ import {
   openledgerResponseTypes,
   openledgerTypes,
   registeredModelId,
+  settlementTypeUrls,
 } from "../../client/index.js";
 import { buildModules } from "../../modules/index.js";
 import { MsgCreateDatanetResponse } from "../../proto/gen/openledger/datanets/v1/tx.js";
@@ -24,16 +25,17 @@ import { sampleMsgs } from "./samples.js";
 
 describe("client: registry", () => {
   const chainMsgs = buildModules()
-    .modules.filter((m) => ["datanets", "models", "attribution"].includes(m.name))
+    .modules.filter((m) => ["datanets", "models", "attribution", "settlement"].includes(m.name))
     .flatMap((m) => m.msgs);
 
-  it("lists exactly the message types the datanets, models and attribution modules route", () => {
+  it("lists exactly the message types the datanets, models, attribution and settlement modules route", () => {
     assert.deepEqual(openledgerTypes.map(([url]) => url).sort(), chainMsgs.map((m) => m.typeUrl).sort());
     assert.deepEqual(
       [
         ...Object.values(datanetsTypeUrls),
         ...Object.values(modelsTypeUrls),
         ...Object.values(attributionTypeUrls),
+        ...Object.values(settlementTypeUrls),
       ].sort(),
       chainMsgs.map((m) => m.typeUrl).sort(),
     );

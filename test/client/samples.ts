@@ -14,7 +14,9 @@ import {
   msgUpdateDatanet,
   msgUpdatePrice,
   msgWithdrawContribution,
+  settlementTypeUrls,
 } from "../../client/index.js";
+import { MsgSettlePayment } from "../../proto/gen/openledger/settlement/v1/tx.js";
 
 const ALICE = "open15rt2ljr8wd45yrmy6g7mvn2nwf2lqw7e4nwnen";
 const BOB = "open1l8440y0w9r5ar4wn30jf94w4aqs3vz9lyg6cgj";
@@ -90,5 +92,25 @@ export function sampleMsgs(): EncodeObject[] {
       resultHash: HASH,
       consensusSignature: new Uint8Array(64).fill(7),
     }),
+    {
+      typeUrl: settlementTypeUrls.settlePayment,
+      value: MsgSettlePayment.fromPartial({
+        facilitator: BOB,
+        authorization: {
+          chainId: "openledger-dev-1",
+          from: ALICE,
+          to: BOB,
+          amount: { denom: "uopen", amount: "1000" },
+          validAfter: 1_700_000_000n,
+          validBefore: 1_700_000_600n,
+          nonce: new Uint8Array(32).fill(9),
+          resource: "https://api.example.com/v1/infer",
+          modelId: 0n,
+          adapterId: 0n,
+        },
+        signature: new Uint8Array(64).fill(3),
+        payerPubkey: new Uint8Array(33).fill(2),
+      }),
+    },
   ];
 }
