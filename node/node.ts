@@ -29,8 +29,10 @@ import { BlockStore } from "./store/block-store.js";
 import { bytesEqual, CommittedStore } from "./store/committed-store.js";
 import { type Db, openDb } from "./store/db.js";
 import { TxIndex } from "./store/tx-index.js";
+import { TxSenders } from "./tx-sender.js";
 import { nodeIdFromPubKey } from "./types/ed25519.js";
 import { readNodeKey, readPrivValidatorKey } from "./types/keyfile.js";
+import { startFacilitator } from "./x402/service.js";
 
 export class Node {
   private constructor(
@@ -154,14 +156,21 @@ export class Node {
         onAdmitted: (tx) => void txGossip.publish(tx),
         metrics,
       });
+      const senders = new TxSenders({
+        app,
+        chainId: genesis.chainId,
+        broadcast: (tx) => backend.broadcastTx(tx),
+        inMempool: (hash) => mempool.has(hash),
+        subscribe: (listener) => executor.subscribe(listener),
+        logger,
+      });
       const worker =
         opts.attributionOperator &&
         new AttributionWorker({
           app,
           chainId: genesis.chainId,
           consensusKey: validatorKey,
-          operator: opts.attributionOperator,
-          broadcast: (tx) => backend.broadcastTx(tx),
+          sender: await senders.for(opts.attributionOperator),
           spanRoot: join(paths.data, "attribution", "span"),
           artifactsDir: join(paths.data, "models"),
           metricsRegistry: metrics.registry,
@@ -169,13 +178,21 @@ export class Node {
           logger,
         });
       if (worker) executor.subscribe(() => worker.onCommit());
+      const x402 = await startFacilitator({
+        app,
+        chainId: genesis.chainId,
+        sender: opts.x402Facilitator && (await senders.for(opts.x402Facilitator)),
+        blockStore,
+        blocks: executor,
+        logger,
+      });
       const rpc = await startRpcServer({
         laddr: opts.rpcLaddr,
         backend,
         cors: true,
         logger,
         maxBodyBytes: opts.rpcMaxBodyBytes,
-        routes: [content.httpRoute],
+        routes: [content.httpRoute, x402.route],
       });
       let metricsServer: Server | undefined;
       if (opts.metricsLaddr) {

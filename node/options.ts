@@ -28,6 +28,8 @@ export interface NodeOptions {
   consensusTimeouts?: Partial<TimeoutConfig>;
   /** The validator's operator account: with it the node runs the attribution worker. */
   attributionOperator?: OfflineDirectSigner;
+  /** The x402 facilitator's account (signs and pays for settlements): with it /x402/ is served. */
+  x402Facilitator?: OfflineDirectSigner;
 }
 
 export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, "home"> = {

@@ -82,6 +82,11 @@ export function registerNodeCommands(program: Command): void {
       "key (test keyring of the home) of this validator's operator account: signs attribution results; none disables the worker",
       "operator",
     )
+    .option(
+      "--x402.facilitator <key>",
+      "key (test keyring of the home) of the x402 facilitator account, which signs and pays for settlements at /x402/; none turns it off",
+      "operator",
+    )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const { home, logFormat } = globalOptions(cmd);
       const consensusTimeouts: NonNullable<NodeOptions["consensusTimeouts"]> = {};
@@ -118,6 +123,12 @@ export function registerNodeCommands(program: Command): void {
           { key: operatorKey },
           "no operator key in the test keyring: the attribution worker is off",
         );
+      }
+      const facilitatorKey = String(opts["x402.facilitator"] ?? "operator");
+      if (facilitatorKey !== "none" && (await keyring.has(facilitatorKey))) {
+        options.x402Facilitator = await keyring.signer(facilitatorKey);
+      } else {
+        logger.info({ key: facilitatorKey }, "no facilitator key in the test keyring: /x402/ is off");
       }
       const node = await Node.start(options, logger);
       let stopping = false;

@@ -70,14 +70,20 @@ export function validateSettle(msg: MsgSettlePayment): void {
   if (msg.payerPubkey.length !== 33)
     throw sdkError(SdkCode.InvalidPubKey, `payer_pubkey must be 33 bytes, got ${msg.payerPubkey.length}`);
   const forModel = a.modelId !== 0n || a.adapterId !== 0n;
+  const inline = msg.outputText !== "";
   if (!forModel) {
-    if (msg.outputSha256.length > 0 || msg.outputSize !== 0n || msg.outputTokens !== 0n)
-      throw invalid("output_sha256, output_size and output_tokens are for model or adapter payments only");
+    if (inline || msg.outputSha256.length > 0 || msg.outputSize !== 0n || msg.outputTokens !== 0n)
+      throw invalid("output_text, output_sha256, output_size and output_tokens are for model payments only");
+    return;
+  }
+  if (inline) {
+    if (msg.outputSha256.length > 0 || msg.outputSize !== 0n)
+      throw invalid("give output_text or output_sha256 with output_size, not both");
     return;
   }
   if (msg.outputSha256.length !== 32)
     throw invalid(
-      `a model or adapter payment needs output_sha256 (32 bytes), got ${msg.outputSha256.length}`,
+      `a model or adapter payment needs output_text or output_sha256 (32 bytes), got ${msg.outputSha256.length} bytes`,
     );
   if (msg.outputSize === 0n) throw invalid("output_size must be positive with output_sha256");
 }
@@ -145,7 +151,7 @@ function settle(keeper: SettlementKeeper, ctx: Context, msg: MsgSettlePayment): 
       modelId: a.modelId,
       adapterId: a.adapterId,
       promptSha256: sha256(utf8.encode(a.resource)),
-      outputText: "",
+      outputText: msg.outputText,
       outputSha256: msg.outputSha256,
       outputSize: msg.outputSize,
       outputTokens: msg.outputTokens,

@@ -44,6 +44,11 @@ export class Mempool {
     return this.bytes;
   }
 
+  /** Whether a tx (by its sha256) is held. */
+  has(hash: Uint8Array): boolean {
+    return this.txs.has(keyToString(hash));
+  }
+
   /** checkTx then insertion; a non-zero code means refused and nothing changed. */
   add(tx: Uint8Array): CheckTxResult {
     if (tx.length === 0) return refused(SdkCode.TxDecode, "tx is empty: tx parse error");

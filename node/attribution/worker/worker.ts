@@ -5,16 +5,14 @@
 // validator's operator account, through the node's own broadcast path (mempool, then tx gossip),
 // so results enter blocks like any tx. Jobs are handled one at a time, oldest first.
 import { join } from "node:path";
-import { makeAuthInfoBytes, makeSignDoc, type OfflineDirectSigner } from "@cosmjs/proto-signing";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Registry } from "prom-client";
 import { msgSubmitAttribution } from "../../../client/attribution-msgs.js";
-import { openledgerRegistry } from "../../../client/registry.js";
 import { signResult } from "../../../modules/attribution/result.js";
 import type { Job } from "../../../proto/gen/openledger/attribution/v1/types.js";
 import { AttributionMethod } from "../../../proto/gen/openledger/models/v1/types.js";
 import type { Application } from "../../app/application.js";
 import type { Logger } from "../../logger.js";
+import type { TxSender } from "../../tx-sender.js";
 import type { Ed25519Key } from "../../types/ed25519.js";
 import { ChainView } from "./chain-view.js";
 import { InfluenceJobs, JobRefused } from "./influence-job.js";
@@ -26,10 +24,8 @@ export interface AttributionWorkerDeps {
   chainId: string;
   /** The validator's consensus key (priv_validator_key.json): signs results. */
   consensusKey: Pick<Ed25519Key, "seed">;
-  /** The validator's operator account: signs and pays for the submissions. */
-  operator: OfflineDirectSigner;
-  /** Admits a tx like broadcast_tx_sync does (mempool, then gossip). */
-  broadcast: (tx: Uint8Array) => Promise<{ code: number; log: string }>;
+  /** Signs and admits the submissions as the validator's operator account (which pays for them). */
+  sender: Pick<TxSender, "address" | "send">;
   /** Where span indexes are kept. */
   spanRoot: string;
   /**
@@ -54,7 +50,6 @@ export class AttributionWorker {
   private readonly influence: InfluenceJobs;
   /** The last "cannot attribute yet" reason logged per job (logged again only when it changes). */
   private readonly waiting = new Map<bigint, string>();
-  private readonly registry = openledgerRegistry();
   /** Jobs answered (or given up on) by this node. */
   private readonly done = new Set<bigint>();
   /** Result hash (hex) this node submitted, per job still to be settled for the metrics. */
@@ -64,7 +59,6 @@ export class AttributionWorker {
   private readonly metrics?: AttributionMetrics;
   private running?: Promise<void>;
   private again = false;
-  private nextSequence = -1n;
   private stopped = false;
   readonly stats = { submitted: 0, failed: 0 };
 
@@ -110,8 +104,7 @@ export class AttributionWorker {
   }
 
   private async pass(): Promise<void> {
-    const [account] = await this.deps.operator.getAccounts();
-    const operator = account!.address;
+    const operator = await this.deps.sender.address();
     const pending = this.chain.pendingJobs();
     this.metrics?.pendingJobs.set(pending.length);
     this.settleOwn(pending);
@@ -185,18 +178,15 @@ export class AttributionWorker {
       entries,
     });
     const msg = msgSubmitAttribution({ operator, jobId: job.id, method: job.method, entries, ...signed });
-    const tx = await this.signTx(operator, msg);
-    const res = await this.deps.broadcast(tx);
+    const res = await this.deps.sender.send([msg], this.deps.gas ?? DEFAULT_GAS);
     this.metrics?.submissions.inc({ outcome: res.code === 0 ? "accepted" : "refused" });
     if (res.code === 0) {
       this.done.add(job.id);
       this.own.set(job.id, Buffer.from(signed.resultHash).toString("hex"));
       this.submittedAt.set(job.id, this.deps.app.info().lastBlockHeight);
       this.stats.submitted++;
-      this.nextSequence++;
     } else {
       this.stats.failed++;
-      this.nextSequence = -1n; // read it from the chain again
       log?.warn({ job: String(job.id), code: res.code, log: res.log }, "attribution: submission refused");
       if (/finalized|already submitted|unknown job/.test(res.log)) this.done.add(job.id);
     }
@@ -212,37 +202,4 @@ export class AttributionWorker {
       this.metrics?.outcomes.inc({ outcome: agreed ? "agreed" : "other" });
     }
   }
-
-  private async signTx(operator: string, msg: ReturnType<typeof msgSubmitAttribution>): Promise<Uint8Array> {
-    const acc = this.chain.account(operator);
-    if (acc === undefined) throw new Error(`operator account ${operator} does not exist on chain`);
-    if (this.nextSequence < acc.sequence) this.nextSequence = acc.sequence;
-    const [account] = await this.deps.operator.getAccounts();
-    const gas = this.deps.gas ?? DEFAULT_GAS;
-    const bodyBytes = this.registry.encode({
-      typeUrl: "/cosmos.tx.v1beta1.TxBody",
-      value: { messages: [msg], memo: "" },
-    });
-    const pubkey = { typeUrl: "/cosmos.crypto.secp256k1.PubKey", value: encodePubKey(account!.pubkey) };
-    const fee = [{ denom: "uopen", amount: ((gas * 25n + 999n) / 1000n).toString() }];
-    const authInfoBytes = makeAuthInfoBytes(
-      [{ pubkey, sequence: Number(this.nextSequence) }],
-      fee,
-      Number(gas),
-      undefined,
-      undefined,
-    );
-    const doc = makeSignDoc(bodyBytes, authInfoBytes, this.deps.chainId, Number(acc.accountNumber));
-    const { signature, signed } = await this.deps.operator.signDirect(operator, doc);
-    return TxRaw.encode({
-      bodyBytes: signed.bodyBytes,
-      authInfoBytes: signed.authInfoBytes,
-      signatures: [Buffer.from(signature.signature, "base64")],
-    }).finish();
-  }
-}
-
-function encodePubKey(key: Uint8Array): Uint8Array {
-  // cosmos.crypto.secp256k1.PubKey { bytes key = 1 }
-  return Uint8Array.from([0x0a, key.length, ...key]);
 }

@@ -26,6 +26,7 @@ import {
 } from "../../../node/attribution/worker/influence-job.js";
 import { examplesOf, versionTexts } from "../../../node/attribution/worker/training-set.js";
 import { AttributionWorker } from "../../../node/attribution/worker/worker.js";
+import { TxSender } from "../../../node/tx-sender.js";
 import { JobState } from "../../../proto/gen/openledger/attribution/v1/types.js";
 import { AttributionMethod } from "../../../proto/gen/openledger/models/v1/types.js";
 import { CHAIN_ID, runBlock } from "../../app/helpers.js";
@@ -141,11 +142,15 @@ describe("attribution worker: influence jobs", function () {
       app: h.app,
       chainId: CHAIN_ID,
       consensusKey: dave.key,
-      operator: h.s.dave.wallet,
-      broadcast: async (tx) => {
-        sent.push(tx);
-        return { code: 0, log: "" };
-      },
+      sender: new TxSender({
+        app: h.app,
+        chainId: CHAIN_ID,
+        signer: h.s.dave.wallet,
+        broadcast: async (tx) => {
+          sent.push(tx);
+          return { code: 0, log: "" };
+        },
+      }),
       spanRoot: join(dir, "attribution", "span"),
       artifactsDir,
     });

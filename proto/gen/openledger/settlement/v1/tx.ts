@@ -26,12 +26,14 @@ export interface MsgSettlePayment {
   /** The payer's compressed secp256k1 public key (33 bytes); its address must be authorization.from. */
   payerPubkey: Uint8Array;
   /**
-   * For a model or adapter payment (set by the facilitator, who served the call): the output's
-   * sha256 and size in the content store, and its token count (priced as MsgRecordInference).
+   * For a model or adapter payment (set by the facilitator, who served the call): the output
+   * inline (output_text, at most attribution's max_output_bytes) or its sha256 and size in the
+   * content store, and its token count (priced as MsgRecordInference).
    */
   outputSha256: Uint8Array;
   outputSize: bigint;
   outputTokens: bigint;
+  outputText: string;
 }
 
 export interface MsgSettlePaymentResponse {
@@ -48,6 +50,7 @@ function createBaseMsgSettlePayment(): MsgSettlePayment {
     outputSha256: new Uint8Array(0),
     outputSize: 0n,
     outputTokens: 0n,
+    outputText: "",
   };
 }
 
@@ -79,6 +82,9 @@ export const MsgSettlePayment: MessageFns<MsgSettlePayment> = {
         throw new globalThis.Error("value provided for field message.outputTokens of type uint64 too large");
       }
       writer.uint32(56).uint64(message.outputTokens);
+    }
+    if (message.outputText !== "") {
+      writer.uint32(66).string(message.outputText);
     }
     return writer;
   },
@@ -152,6 +158,14 @@ export const MsgSettlePayment: MessageFns<MsgSettlePayment> = {
             message.outputTokens = reader.uint64() as bigint;
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.outputText = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -189,6 +203,11 @@ export const MsgSettlePayment: MessageFns<MsgSettlePayment> = {
         : isSet(object.output_tokens)
         ? BigInt(object.output_tokens)
         : 0n,
+      outputText: isSet(object.outputText)
+        ? globalThis.String(object.outputText)
+        : isSet(object.output_text)
+        ? globalThis.String(object.output_text)
+        : "",
     };
   },
 
@@ -215,6 +234,9 @@ export const MsgSettlePayment: MessageFns<MsgSettlePayment> = {
     if (message.outputTokens !== 0n) {
       obj.outputTokens = message.outputTokens.toString();
     }
+    if (message.outputText !== "") {
+      obj.outputText = message.outputText;
+    }
     return obj;
   },
 
@@ -236,6 +258,7 @@ export const MsgSettlePayment: MessageFns<MsgSettlePayment> = {
     message.outputTokens = (object.outputTokens !== undefined && object.outputTokens !== null)
       ? BigInt(object.outputTokens)
       : 0n;
+    message.outputText = object.outputText ?? "";
     return message;
   },
 };
