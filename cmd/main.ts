@@ -12,6 +12,7 @@ import { registerKeysCommands } from "./commands/keys.js";
 import { registerModelCommands } from "./commands/model.js";
 import { registerModelsCommands } from "./commands/models.js";
 import { registerNodeCommands } from "./commands/node.js";
+import { registerServeModelCommands } from "./commands/serve-model.js";
 import { registerStakingCommands } from "./commands/staking.js";
 import { registerTestnetCommands } from "./commands/testnet.js";
 import { closePrompt } from "./prompt.js";
@@ -27,6 +28,7 @@ export const registrars: Registrar[] = [
   registerModelsCommands,
   registerModelCommands,
   registerAttributionCommands,
+  registerServeModelCommands,
   registerStakingCommands,
   registerAbciCommands,
 ];

@@ -36,6 +36,7 @@ import {
   printResult,
 } from "../cli.js";
 import { addNodeOption } from "./datanets.js";
+import { addTrainAdapterCommand } from "./serve-model.js";
 
 export function nodeUrl(cmd: Command): string {
   const url = cmd.optsWithGlobals<{ node: string }>().node.replace(/^tcp:\/\//, "http://");
@@ -224,4 +225,5 @@ export function registerModelCommands(program: Command): void {
     .option("--from <key>", "the keyring key that signs and owns the model (with --register)")
     .option("--gas-prices <price>", "gas price", "0.025uopen");
   addNodeOption(addKeyringOption(addOutputOption(cmd))).action((o: TrainOpts, c: Command) => train(o, c));
+  addTrainAdapterCommand(model);
 }
