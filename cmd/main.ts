@@ -9,6 +9,7 @@ import { registerClientCommands } from "./commands/client.js";
 import { registerDatanetsCommands } from "./commands/datanets.js";
 import { registerGenesisCommands } from "./commands/genesis.js";
 import { registerKeysCommands } from "./commands/keys.js";
+import { registerLightCommands } from "./commands/light.js";
 import { registerModelCommands } from "./commands/model.js";
 import { registerModelsCommands } from "./commands/models.js";
 import { registerNodeCommands } from "./commands/node.js";
@@ -31,6 +32,7 @@ export const registrars: Registrar[] = [
   registerServeModelCommands,
   registerStakingCommands,
   registerAbciCommands,
+  registerLightCommands,
 ];
 
 function version(): string {

@@ -170,7 +170,7 @@ export class NodeBackend implements RpcBackend {
     height: bigint;
     prove: boolean;
   }): Promise<ResponseQuery> {
-    return { ...this.d.app.query(req), proofOps: undefined };
+    return this.d.app.query(req);
   }
 
   async checkTx(tx: Uint8Array): Promise<ResponseCheckTx> {

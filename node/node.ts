@@ -64,7 +64,7 @@ export class Node {
     const nodeKey = await readNodeKey(paths.nodeKey);
     const db = await openDb(paths.db);
     try {
-      const committed = await CommittedStore.load(db, STORE_NAMES);
+      const committed = await CommittedStore.load(db, STORE_NAMES, { keepRecent: opts.pruningKeepRecent });
       const { modules, ante } = buildModules();
       const app = new BaseApp({ chainId: genesis.chainId, db, committed, modules, ante });
       const blockStore = await BlockStore.open(db);

@@ -3,6 +3,7 @@ import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import type { TimeoutConfig } from "./consensus/bft/timeouts.js";
 import { type ContentOptions, DEFAULT_CONTENT_OPTIONS } from "./content/store.js";
 import { DEFAULT_MEMPOOL_OPTIONS, type MempoolOptions } from "./mempool/mempool.js";
+import { DEFAULT_KEEP_RECENT } from "./store/state-history.js";
 
 export interface NodeOptions {
   /** Node home: config/ (genesis, keys) and data/ (LevelDB). */
@@ -16,6 +17,8 @@ export interface NodeOptions {
   metricsLaddr: string;
   /** Target time between blocks. */
   blockIntervalMs: number;
+  /** Recent heights whose state stays queryable, the latest included (≥ 1): history and proofs. */
+  pruningKeepRecent: number;
   logFormat: "json" | "plain";
   mempool: MempoolOptions;
   /** Largest JSON-RPC request body. */
@@ -38,6 +41,7 @@ export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, "home"> = {
   p2pLaddr: "/ip4/127.0.0.1/tcp/26656",
   metricsLaddr: "tcp://127.0.0.1:26660",
   blockIntervalMs: 1000,
+  pruningKeepRecent: DEFAULT_KEEP_RECENT,
   logFormat: "json",
   mempool: { ...DEFAULT_MEMPOOL_OPTIONS, maxTxBytes: 256 * 1024 },
   rpcMaxBodyBytes: 4 * 1024 * 1024,

@@ -6,6 +6,7 @@ import { type Command, Option } from "commander";
 import { parseAddress } from "../../node/app/address.js";
 import { addKeyringOption, addOutputOption, openKeyring, outputFormat, printResult } from "../cli.js";
 import { parseCoinsString } from "../coins.js";
+import { addProveOptions, runProvenBalance } from "./light.js";
 
 const DEFAULT_NODE = "http://127.0.0.1:26657";
 
@@ -71,8 +72,10 @@ export function registerClientCommands(program: Command): void {
     .description("bank queries")
     .command("balances <address>")
     .description("all balances of an account");
+  addProveOptions(balances);
   addNodeOption(addOutputOption(balances)).action(async (address: string, _opts: unknown, cmd: Command) => {
     parseAddress(address);
+    if (cmd.opts<{ prove?: boolean }>().prove) return runProvenBalance(cmd, nodeUrl(cmd), address);
     const client = await StargateClient.connect(nodeUrl(cmd));
     try {
       const all = await client.getAllBalances(address);

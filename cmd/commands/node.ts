@@ -50,6 +50,14 @@ export function registerNodeCommands(program: Command): void {
         .default(DEFAULT_NODE_OPTIONS.blockIntervalMs)
         .argParser(positiveInt("--block-interval")),
     )
+    .addOption(
+      new Option(
+        "--pruning-keep-recent <n>",
+        "recent heights whose state stays queryable (abci_query height, proofs); 1 keeps only the latest",
+      )
+        .default(DEFAULT_NODE_OPTIONS.pruningKeepRecent)
+        .argParser(positiveInt("--pruning-keep-recent")),
+    )
     .option(
       "--p2p.persistent_peers <multiaddrs>",
       "multi-validator chains: comma-separated peers to keep connected, each /ip4/HOST/tcp/PORT/p2p/<peer id>",
@@ -104,6 +112,7 @@ export function registerNodeCommands(program: Command): void {
         p2pLaddr: checkMultiaddr(String(opts["p2p.laddr"] ?? opts.p2pLaddr)),
         metricsLaddr: String(opts["metrics.laddr"] ?? opts.metricsLaddr),
         blockIntervalMs: Number(opts.blockInterval),
+        pruningKeepRecent: Number(opts.pruningKeepRecent),
         persistentPeers: parsePersistentPeers(String(opts["p2p.persistent_peers"] ?? "")),
         consensusTimeouts,
       };

@@ -157,7 +157,7 @@ export class AbciHandler {
       index: res.index,
       key: res.key,
       value: res.value,
-      proofOps: undefined,
+      proofOps: res.proofOps,
       height: res.height,
       codespace: res.codespace,
     };

@@ -12,8 +12,9 @@ export interface AppInfo {
 export interface QueryRequest {
   path: string;
   data: Uint8Array;
-  /** Only the latest height is served for now; 0n or undefined mean latest. */
+  /** 0n or undefined mean latest; a recent past height is served within pruning-keep-recent. */
   height?: bigint;
+  /** With a "/store/<name>/key" path: answer with ICS23 proofOps (needs an explicit height > 1, as the SDK). */
   prove: boolean;
 }
 
@@ -26,6 +27,8 @@ export interface QueryResponse {
   key: Uint8Array;
   value: Uint8Array;
   height: bigint;
+  /** ABCI ProofOps of a proven store query (node/store/store-proofs.ts). */
+  proofOps?: { ops: Array<{ type: string; key: Uint8Array; data: Uint8Array }> };
 }
 
 export type CheckTxResult = ExecTxResult;

@@ -7,7 +7,7 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { AuthInfo, type Tx, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Event, ExecTxResult } from "cosmjs-types/tendermint/abci/types";
-import type { CommittedStore } from "../store/committed-store.js";
+import type { CommittedStore, StateVersion } from "../store/committed-store.js";
 import type { BatchOps, Db } from "../store/db.js";
 import { CacheMultiStore } from "../store/multi-store.js";
 import type {
@@ -26,6 +26,7 @@ import { type BlockHeader, Context, type ExecMode } from "./context.js";
 import { AbciError, SdkCode, sdkError, toAbci } from "./errors.js";
 import { GasMeter, OutOfGasError } from "./gas.js";
 import type { Module, MsgType, QueryRoute } from "./module.js";
+import { queryStore, queryVersion, STORE_QUERY_PREFIX } from "./query-height.js";
 import { type DecodedTx, decodeTx } from "./tx.js";
 import { checkGenesisValidators, collectValidatorUpdates } from "./validator-updates.js";
 
@@ -77,27 +78,32 @@ export class BaseApp implements Application {
   }
 
   query(req: QueryRequest): QueryResponse {
-    const height = this.opts.committed.lastCommit.height;
-    const base = { info: "", index: 0n, key: new Uint8Array(0), height };
+    const requested = req.height ?? 0n;
+    let height = requested === 0n ? this.opts.committed.lastCommit.height : requested;
+    const base = { info: "", index: 0n, key: new Uint8Array(0) };
     try {
-      if (req.height !== undefined && req.height !== 0n && req.height !== height) {
-        throw sdkError(
-          SdkCode.InvalidRequest,
-          `only the latest height ${height} can be queried, not ${req.height}`,
-        );
+      const version = queryVersion(this.opts.committed, req);
+      height = version.height;
+      if (req.path.startsWith(STORE_QUERY_PREFIX)) {
+        return { ...base, height, code: 0, codespace: "", log: "", ...queryStore(version, req) };
       }
-      if (req.prove) throw sdkError(SdkCode.NotSupported, "proofs are not served yet");
-      const value = req.path === SIMULATE_PATH ? this.simulate(req.data) : this.route(req.path, req.data);
-      return { ...base, code: 0, codespace: "", log: "", value };
+      if (req.path === SIMULATE_PATH && height !== this.opts.committed.lastCommit.height) {
+        throw sdkError(SdkCode.InvalidRequest, "simulate runs on the latest state only");
+      }
+      const value =
+        req.path === SIMULATE_PATH ? this.simulate(req.data) : this.route(req.path, req.data, version);
+      return { ...base, height, code: 0, codespace: "", log: "", value };
     } catch (err) {
-      return { ...base, ...toAbci(err), value: new Uint8Array(0) };
+      return { ...base, height, ...toAbci(err), value: new Uint8Array(0) };
     }
   }
 
-  private route(path: string, data: Uint8Array): Uint8Array {
+  private route(path: string, data: Uint8Array, version: StateVersion): Uint8Array {
     const route = this.queries.get(path);
     if (!route) throw sdkError(SdkCode.UnknownRequest, `unknown query path ${path}`);
-    const ctx = new Context(this.checkHeader, "query", new GasMeter(), this.opts.committed);
+    const latest = version.height === this.opts.committed.lastCommit.height;
+    const header = latest ? this.checkHeader : { ...this.checkHeader, height: version.height + 1n };
+    const ctx = new Context(header, "query", new GasMeter(), latest ? this.opts.committed : version);
     return route.handle(ctx, data);
   }
 

@@ -34,6 +34,12 @@ export enum DbPrefix {
   ValidatorSet = 0x0b,
   /** Committed evidence: 0x0C ‖ u64be(height) ‖ validator address → empty (evidence-pool.ts). */
   Evidence = 0x0c,
+  /**
+   * Reverse diff of a committed height, for queries and proofs at recent past heights
+   * (state-history.ts): 0x0D ‖ u64be(height) → the values the block's writes replaced. Written in
+   * the block's batch; the record pruning-keep-recent heights below is deleted in the same batch.
+   */
+  StateHistory = 0x0d,
 }
 
 export type Db = Level<Bytes, Bytes>;

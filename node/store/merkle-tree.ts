@@ -11,6 +11,11 @@
 // Hashes are cached per node and computed lazily: a mutation clears the cache on its root-to-leaf
 // path only (O(depth)); rootHash() then rehashes just the cleared nodes. All walks are iterative, so
 // deep trees (long shared-prefix key chains) cannot overflow the stack.
+//
+// Versions share structure (copy-on-write): every node carries the id of the tree instance that
+// owns it, and a tree mutates only nodes it owns, copying any other node on the root-to-leaf path
+// first. snapshot() hands out an immutable-by-others view in O(1) and makes both trees copy from
+// then on, so a historical version costs only the paths changed since (committed-store.ts).
 
 import { concatBytes, innerHash, leafHash } from "../crypto/merkle.js";
 import { sha256 } from "../crypto/sha256.js";
@@ -31,6 +36,8 @@ class Leaf {
   constructor(
     readonly key: Bytes,
     public value: Bytes,
+    /** Id of the tree that may mutate this node. */
+    readonly owner: number,
   ) {}
 }
 
@@ -40,8 +47,12 @@ class Inner {
     /** Position of the first bit (in the transformed string) where the two subtrees differ. */
     readonly bit: number,
     readonly children: [Node, Node],
+    readonly owner: number,
   ) {}
 }
+
+/** Tree ids are never reused within a process, so a snapshot never owns a node of another tree. */
+let nextOwner = 1;
 
 type Node = Leaf | Inner;
 
@@ -93,6 +104,19 @@ export class MerkleTree {
   private root: Node | undefined = undefined;
   private count = 0;
   private hashes = 0;
+  private owner = nextOwner++;
+
+  /**
+   * A copy that shares every node with this tree, in O(1). Both stay independently mutable: from
+   * now on each copies a shared node before changing it.
+   */
+  snapshot(): MerkleTree {
+    const copy = new MerkleTree();
+    copy.root = this.root;
+    copy.count = this.count;
+    this.owner = nextOwner++;
+    return copy;
+  }
 
   get size(): number {
     return this.count;
@@ -115,7 +139,7 @@ export class MerkleTree {
   set(key: Bytes, value: Bytes): void {
     checkKey(key);
     if (this.root === undefined) {
-      this.root = new Leaf(new Uint8Array(key), value);
+      this.root = new Leaf(new Uint8Array(key), value, this.owner);
       this.count = 1;
       return;
     }
@@ -123,17 +147,22 @@ export class MerkleTree {
     const c = critBit(key, leaf.key);
     if (c < 0) {
       if (bytesEqual(leaf.value, value)) return;
-      leaf.value = value;
-      leaf.hash = undefined;
+      this.own(path, dirs, path.length);
+      const owned = leaf.owner === this.owner ? leaf : new Leaf(leaf.key, value, this.owner);
+      owned.value = value;
+      owned.hash = undefined;
+      this.link(path, dirs, path.length, owned);
       for (const n of path) n.hash = undefined;
       return;
     }
     // Bits increase down a path: the new branch goes above the first node that branches after c.
     let j = 0;
-    while (j < path.length && path[j]!.bit < c) path[j++]!.hash = undefined;
+    while (j < path.length && path[j]!.bit < c) j++;
+    this.own(path, dirs, j);
+    for (let i = 0; i < j; i++) path[i]!.hash = undefined;
     const below: Node = j < path.length ? path[j]! : leaf;
-    const fresh = new Leaf(new Uint8Array(key), value);
-    const branch = new Inner(c, bitAt(key, c) === 0 ? [fresh, below] : [below, fresh]);
+    const fresh = new Leaf(new Uint8Array(key), value, this.owner);
+    const branch = new Inner(c, bitAt(key, c) === 0 ? [fresh, below] : [below, fresh], this.owner);
     if (j === 0) this.root = branch;
     else path[j - 1]!.children[dirs[j - 1]!] = branch;
     this.count++;
@@ -143,6 +172,8 @@ export class MerkleTree {
     if (this.root === undefined) return false;
     const { path, dirs, leaf } = this.walk(key);
     if (!bytesEqual(leaf.key, key)) return false;
+    // Everything above the parent is rewritten (the parent itself is dropped).
+    this.own(path, dirs, path.length - 1);
     const parent = path.pop();
     const parentDir = dirs.pop();
     if (parent === undefined || parentDir === undefined) {
@@ -239,6 +270,27 @@ export class MerkleTree {
       );
     }
     return { key: new Uint8Array(leaf.key), value: leaf.value, leaf: tendermintLeafOp(), path: ops };
+  }
+
+  /**
+   * Makes path[0..n) nodes of this tree, copying (top-down) those it does not own and relinking
+   * each copy into its parent; path is updated in place.
+   */
+  private own(path: Inner[], dirs: Dir[], n: number): void {
+    for (let i = 0; i < n; i++) {
+      const node = path[i]!;
+      if (node.owner === this.owner) continue;
+      const copy = new Inner(node.bit, [node.children[0], node.children[1]], this.owner);
+      copy.hash = node.hash;
+      this.link(path, dirs, i, copy);
+      path[i] = copy;
+    }
+  }
+
+  /** Puts `node` where path[i] (or the leaf, for i = path.length) hangs: under path[i-1] or as root. */
+  private link(path: Inner[], dirs: Dir[], i: number, node: Node): void {
+    if (i === 0) this.root = node;
+    else path[i - 1]!.children[dirs[i - 1]!] = node;
   }
 
   /** The leaf the key's bits lead to (the only candidate for an exact match). */

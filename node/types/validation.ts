@@ -7,10 +7,13 @@ import { isGoZeroTime } from "./time.js";
 import { findValidatorByAddress, totalVotingPower, type Validator } from "./validator.js";
 import { commitSigSignBytes } from "./vote.js";
 
-export type VerifyResult = { ok: true } | { ok: false; error: string };
+/** What a failed commit check found: a bad signature, too little power, or a malformed commit. */
+export type CommitFailure = "signature" | "power" | "commit";
+
+export type VerifyResult = { ok: true } | { ok: false; error: string; kind: CommitFailure };
 
 const OK: VerifyResult = { ok: true };
-const fail = (error: string): VerifyResult => ({ ok: false, error });
+const fail = (error: string, kind: CommitFailure = "commit"): VerifyResult => ({ ok: false, error, kind });
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex").toUpperCase();
 
 /** CommitSig.ValidateBasic. */
@@ -50,7 +53,7 @@ function tally(chainId: string, vals: readonly Validator[], commit: Commit, o: T
   for (const [idx, sig] of commit.signatures.entries()) {
     if (o.ignore(sig)) continue;
     const invalid = validateCommitSig(sig);
-    if (invalid !== undefined) return fail(`invalid signature at index ${idx}: ${invalid}`);
+    if (invalid !== undefined) return fail(`invalid signature at index ${idx}: ${invalid}`, "signature");
     let val: Validator | undefined;
     if (o.lookUpByIndex) {
       val = vals[idx];
@@ -69,13 +72,16 @@ function tally(chainId: string, vals: readonly Validator[], commit: Commit, o: T
       val = vals[valIdx]!;
     }
     if (!verifyEd25519(val.pubKey, commitSigSignBytes(chainId, commit, idx), sig.signature)) {
-      return fail(`wrong signature (#${idx}): ${hex(sig.signature)}`);
+      return fail(`wrong signature (#${idx}): ${hex(sig.signature)}`, "signature");
     }
     if (o.count(sig)) tallied += val.votingPower;
     if (!o.countAll && tallied > o.needed) return OK;
   }
   if (tallied <= o.needed) {
-    return fail(`invalid commit -- insufficient voting power: got ${tallied}, needed more than ${o.needed}`);
+    return fail(
+      `invalid commit -- insufficient voting power: got ${tallied}, needed more than ${o.needed}`,
+      "power",
+    );
   }
   return OK;
 }

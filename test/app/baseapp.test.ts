@@ -349,7 +349,7 @@ describe("BaseApp (auth + bank, real signatures)", () => {
       assert.deepEqual(res.supply, [coin(START_BALANCE * 5n)]);
     });
 
-    it("an unknown path is code 6; a past height is code 18", () => {
+    it("an unknown path is code 6; a height past the latest is code 26 (SDK ErrInvalidHeight)", () => {
       const unknown = t.app.query({
         path: "/cosmos.gov.v1beta1.Query/Proposals",
         data: new Uint8Array(),
@@ -361,9 +361,10 @@ describe("BaseApp (auth + bank, real signatures)", () => {
         path: "/cosmos.bank.v1beta1.Query/TotalSupply",
         data: new Uint8Array(),
         prove: false,
-        height: 5n,
+        height: t.app.info().lastBlockHeight + 5n,
       });
-      assert.equal(past.code, 18);
+      assert.equal(past.code, 26);
+      assert.match(past.log, /cannot query with height in the future/);
     });
   });
 

@@ -121,6 +121,7 @@ describe("node/types behaviour", () => {
         assert.deepEqual(r, {
           ok: false,
           error: "invalid commit -- insufficient voting power: got 20, needed more than 26",
+          kind: "power",
         });
       }
     });
