@@ -1,6 +1,6 @@
 // One call to get a stock SigningStargateClient that knows this chain's messages, and a
-// QueryClient with the bank, staking, datanets, models and attribution extensions over the same
-// CometBFT connection.
+// QueryClient with the bank, staking, datanets, models, attribution and settlement extensions over
+// the same CometBFT connection.
 import type { OfflineSigner } from "@cosmjs/proto-signing";
 import {
   type AuthExtension,
@@ -21,6 +21,7 @@ import { type AttributionExtension, setupAttributionExtension } from "./attribut
 import { type DatanetsExtension, setupDatanetsExtension } from "./datanets-queries.js";
 import { type ModelsExtension, setupModelsExtension } from "./models-queries.js";
 import { openledgerRegistry } from "./registry.js";
+import { type SettlementExtension, setupSettlementExtension } from "./settlement-queries.js";
 
 /** The dev chain's constants (README). */
 export const OPENLEDGER = {
@@ -38,9 +39,10 @@ export type OpenledgerQueryClient = QueryClient &
   StakingExtension &
   DatanetsExtension &
   ModelsExtension &
-  AttributionExtension;
+  AttributionExtension &
+  SettlementExtension;
 
-/** QueryClient.withExtensions(cometClient, auth, bank, tx, staking, datanets, models, attribution). */
+/** QueryClient.withExtensions(cometClient, auth, bank, tx, staking, datanets, models, attribution, settlement). */
 export function openledgerQueryClient(cometClient: CometClient): OpenledgerQueryClient {
   return QueryClient.withExtensions(
     cometClient,
@@ -51,6 +53,7 @@ export function openledgerQueryClient(cometClient: CometClient): OpenledgerQuery
     setupDatanetsExtension,
     setupModelsExtension,
     setupAttributionExtension,
+    setupSettlementExtension,
   );
 }
 

@@ -1,6 +1,7 @@
 // The OpenLedger client library for cosmjs: the chain's message types in a Registry, typed message
-// builders, QueryClient extensions for datanets, models and attribution, and connectOpenledger().
-// Exported as the package's main entry ("exports" in package.json).
+// builders, QueryClient extensions for datanets, models, attribution and settlement, and
+// connectOpenledger(). Exported as the package's main entry ("exports" in package.json). The x402
+// library (client/x402/, node only) is the separate "./x402" entry: nothing here imports it.
 
 export {
   type Coin as AttributionCoin,
@@ -30,6 +31,11 @@ export {
   type Params as ModelsParams,
   type Price,
 } from "../proto/gen/openledger/models/v1/types.js";
+export type {
+  Params as SettlementParams,
+  Payment,
+  PaymentAuthorization,
+} from "../proto/gen/openledger/settlement/v1/types.js";
 export type { PageInput } from "./abci.js";
 export * from "./attribution-msgs.js";
 export * from "./attribution-queries.js";
@@ -43,3 +49,5 @@ export * from "./models-queries.js";
 export { toPlain, toText } from "./plain.js";
 export * from "./registry.js";
 export * from "./responses.js";
+export * from "./settlement-msgs.js";
+export * from "./settlement-queries.js";

@@ -5,11 +5,13 @@ import type {
   MsgSubmitAttributionResponse,
 } from "../proto/gen/openledger/attribution/v1/tx.js";
 import type { MsgContributeResponse } from "../proto/gen/openledger/datanets/v1/tx.js";
+import type { MsgSettlePaymentResponse } from "../proto/gen/openledger/settlement/v1/tx.js";
 import {
   attributionTypeUrls,
   datanetsTypeUrls,
   modelsTypeUrls,
   openledgerResponseTypes,
+  settlementTypeUrls,
   stakingResponseTypes,
 } from "./registry.js";
 
@@ -59,4 +61,9 @@ export function recordedInference(result: MsgResponses, index = 0): MsgRecordInf
 /** Whether a MsgSubmitAttribution finalized its job. */
 export function submittedAttribution(result: MsgResponses, index = 0): MsgSubmitAttributionResponse {
   return msgResponse<MsgSubmitAttributionResponse>(result, attributionTypeUrls.submitAttribution, index);
+}
+
+/** The attribution job a MsgSettlePayment opened (jobId 0 for a payment without a model). */
+export function settledPayment(result: MsgResponses, index = 0): MsgSettlePaymentResponse {
+  return msgResponse<MsgSettlePaymentResponse>(result, settlementTypeUrls.settlePayment, index);
 }

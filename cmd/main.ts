@@ -14,6 +14,7 @@ import { registerModelCommands } from "./commands/model.js";
 import { registerModelsCommands } from "./commands/models.js";
 import { registerNodeCommands } from "./commands/node.js";
 import { registerServeModelCommands } from "./commands/serve-model.js";
+import { registerSettlementCommands } from "./commands/settlement.js";
 import { registerStakingCommands } from "./commands/staking.js";
 import { registerTestnetCommands } from "./commands/testnet.js";
 import { closePrompt } from "./prompt.js";
@@ -29,6 +30,7 @@ export const registrars: Registrar[] = [
   registerModelsCommands,
   registerModelCommands,
   registerAttributionCommands,
+  registerSettlementCommands,
   registerServeModelCommands,
   registerStakingCommands,
   registerAbciCommands,

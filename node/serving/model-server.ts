@@ -110,6 +110,8 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     return { ...p, [t.adapterSha256 ? "adapter" : "model"]: t.id.toString() };
   }
 
+  // Paid calls wait for a block: keep idle sockets longer than clients' pools keep them.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host ?? "127.0.0.1", () => resolve());
