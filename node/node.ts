@@ -17,6 +17,7 @@ import { SingleValidatorProducer } from "./consensus/single-validator.js";
 import { ContentIndexer } from "./content/indexer.js";
 import { ContentService } from "./content/service.js";
 import { ContentStore } from "./content/store.js";
+import { explorerRoute } from "./explorer/route.js";
 import { type GenesisDoc, parseGenesisDoc } from "./genesis/genesis-doc.js";
 import type { Logger } from "./logger.js";
 import { Mempool } from "./mempool/mempool.js";
@@ -192,7 +193,7 @@ export class Node {
         cors: true,
         logger,
         maxBodyBytes: opts.rpcMaxBodyBytes,
-        routes: [content.httpRoute, x402.route],
+        routes: [content.httpRoute, x402.route, explorerRoute()],
       });
       let metricsServer: Server | undefined;
       if (opts.metricsLaddr) {

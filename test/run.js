@@ -1,6 +1,6 @@
-// `npm test`: the type-check and the linter count as two checks, then the mocha suite (config in
-// .mocharc.json). Always ends with the line CI reads: "N passed, N failed". Extra arguments go to
-// mocha (e.g. a spec file).
+// `npm test`: the two type-checks (node code, the explorer's browser code) and the linter count as
+// three checks, then the mocha suite (config in .mocharc.json). Always ends with the line CI reads:
+// "N passed, N failed". Extra arguments go to mocha (e.g. a spec file).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +10,7 @@ let passed = 0;
 let failed = 0;
 for (const [name, cmd] of [
   ["type-check (tsc --noEmit)", ["tsc", "--noEmit"]],
+  ["type-check the explorer (tsc --noEmit -p explorer)", ["tsc", "--noEmit", "-p", "explorer"]],
   ["lint and format (biome check)", ["biome", "check", "."]],
 ]) {
   const ok = spawnSync("npx", cmd, { stdio: "inherit" }).status === 0;
