@@ -12,13 +12,13 @@ import {
   type OpenledgerClients,
   registeredAdapterId,
 } from "../../client/index.js";
+import { adapterHash, exportAdapter } from "../../node/attribution/influence/adapter.js";
+import { trainAdapter } from "../../node/attribution/influence/adapter-train.js";
 import { loadModel } from "../../node/attribution/influence/model.js";
 import { writeFileAtomic } from "../../node/attribution/span/format.js";
 import { examplesOf, versionTexts } from "../../node/attribution/worker/training-set.js";
 import { createLogger } from "../../node/logger.js";
 import { homePaths } from "../../node/options.js";
-import { adapterHash, exportAdapter } from "../../node/serving/adapter.js";
-import { trainAdapter } from "../../node/serving/adapter-train.js";
 import { startModelServer } from "../../node/serving/model-server.js";
 import {
   addKeyringOption,

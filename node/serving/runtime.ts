@@ -2,12 +2,12 @@
 // artifact); adapters are loaded on demand, merged into their base and kept in an LRU cache of
 // sessions (OpenLoRA: one resident base, many adapters, the least recently used evicted).
 import type * as ort from "onnxruntime-node";
+import { mergeAdapter } from "../attribution/influence/adapter.js";
 import { densify, featurize } from "../attribution/influence/features.js";
 import { inferenceGraph, NAMES } from "../attribution/influence/graphs.js";
 import { artifactHash, loadModel, PRODUCER, type SoftmaxModel } from "../attribution/influence/model.js";
 import { floatTensor, openSession, type ProviderPreference, runFloat } from "../attribution/onnx/runtime.js";
 import { encodeModel } from "../attribution/onnx/writer.js";
-import { mergeAdapter } from "./adapter.js";
 
 export interface Prediction {
   label: string;

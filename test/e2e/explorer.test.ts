@@ -10,6 +10,7 @@ import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Secp256k1HdWallet } from "@cosmjs/amino";
 import { sha256 } from "@cosmjs/crypto";
 import { toHex } from "@cosmjs/encoding";
 import type { EncodeObject } from "@cosmjs/proto-signing";
@@ -27,7 +28,8 @@ import {
   recordedInference,
   registeredModelId,
 } from "../../client/index.js";
-import { devAccount, devWallet, eventually, useNode } from "./harness.js";
+import { paymentPayload, signPayment } from "../../client/x402/payer.js";
+import { CHAIN_ID, devAccount, devWallet, eventually, useNode } from "./harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -360,6 +362,37 @@ describe("e2e: explorer page in Chromium", function () {
     assert.match(text, /Inferences credited/);
     assert.match(text, /approved/);
     await shot("contributor");
+  });
+
+  it("an x402 payment settled by the node's facilitator shows on the payments and payer pages", async () => {
+    const requirements = {
+      scheme: "exact",
+      network: `cosmos:${CHAIN_ID}`,
+      amount: "777",
+      asset: "uopen",
+      payTo: devAccount("bob").address,
+      maxTimeoutSeconds: 120,
+    };
+    const resource = "https://api.example/v1/forecast";
+    const wallet = await Secp256k1HdWallet.fromMnemonic(devAccount("eve").mnemonic, { prefix: "open" });
+    const payload = await signPayment(wallet, requirements, resource);
+    const res = await fetch(`${ctx.node.rpcUrl}/x402/settle`, {
+      method: "POST",
+      body: JSON.stringify({
+        paymentPayload: paymentPayload(2, requirements, payload),
+        paymentRequirements: requirements,
+      }),
+    });
+    const settled = (await res.json()) as { success: boolean; transaction: string };
+    assert.equal(settled.success, true, JSON.stringify(settled));
+    await open("/payments");
+    const row = page.locator("main tr", { hasText: resource });
+    await row.waitFor();
+    const text = (await row.textContent()) ?? "";
+    assert.match(text, /777/);
+    assert.equal(await row.locator(`a[href*="${devAccount("eve").address}"]`).count(), 1, "the payer's link");
+    await open(`/contributor/${devAccount("eve").address}`);
+    await page.locator("main", { hasText: resource }).waitFor();
   });
 
   it("lists datanets, models, inferences and payments without errors", async () => {

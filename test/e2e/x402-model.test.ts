@@ -112,7 +112,7 @@ describe("e2e: paid inference (serve-model) settled by x402 and split by attribu
         "--datanet",
         "1",
         "--version",
-        "1",
+        "2",
         "--out",
         join(dir, "a.onnx"),
       ],
@@ -218,6 +218,23 @@ describe("e2e: paid inference (serve-model) settled by x402 and split by attribu
     assert.equal(stats.adapterLoads, 1);
     assert.equal(stats.adapterHits, 1);
     assert.equal((stats.loadedAdapters as string[]).length, 1);
+    // The node's worker attributes the adapter's calls with the adapter merged into its base.
+    const q = await bob.query.queryAbci(
+      "/openledger.settlement.v1.Query/PaymentsByPayer",
+      QueryPaymentsByPayerRequest.encode({ payer: who("eve"), pagination: undefined }).finish(),
+    );
+    const jobs = QueryPaymentsResponse.decode(q.value)
+      .payments.filter((p) => p.authorization?.adapterId === 1n)
+      .map((p) => p.jobId);
+    assert.equal(jobs.length, 2);
+    for (const jobId of jobs) {
+      const job = await eventually(async () => {
+        const j = await bob.query.attribution.job(jobId);
+        return j.state === JobState.JOB_STATE_FINALIZED ? j : undefined;
+      }, `adapter job ${jobId} finalized`);
+      assert.equal(job.adapterId, 1n);
+      assert.equal(job.fee?.amount, "700");
+    }
   });
 
   it("bad requests are refused before any payment", async () => {

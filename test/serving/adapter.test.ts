@@ -3,10 +3,16 @@
 // computed by onnxruntime) changes predictions as trained, and the runtime's adapter cache loads on
 // demand and evicts the least recently used.
 import assert from "node:assert/strict";
+import {
+  adapterHash,
+  exportAdapter,
+  loadAdapter,
+  mergeAdapter,
+  mergedModel,
+} from "../../node/attribution/influence/adapter.js";
+import { trainAdapter } from "../../node/attribution/influence/adapter-train.js";
 import type { TrainingExample } from "../../node/attribution/influence/dataset.js";
 import { trainArtifact } from "../../node/attribution/influence/index.js";
-import { adapterHash, exportAdapter, loadAdapter, mergeAdapter } from "../../node/serving/adapter.js";
-import { trainAdapter } from "../../node/serving/adapter-train.js";
 import { ModelRuntime } from "../../node/serving/runtime.js";
 
 const SPAM = ["win free cash now", "claim your free prize today", "cheap pills free offer click now"];
@@ -54,7 +60,11 @@ describe("serving: LoRA adapters and the adapter cache", () => {
       `loss ${flipped.loss.before} → ${flipped.loss.after}`,
     );
     assert.throws(
-      () => trainAdapter(base.model, base.onnx, [{ contributionId: 1n, text: "x", label: "other" }]),
+      () =>
+        trainAdapter(base.model, base.onnx, [
+          { contributionId: 1n, text: "x", label: "other" },
+          { contributionId: 2n, text: "y", label: "spam" },
+        ]),
       /not one of the base model's classes/,
     );
   });
@@ -62,6 +72,12 @@ describe("serving: LoRA adapters and the adapter cache", () => {
   it("the merged update (onnxruntime) turns the base's predictions around as trained", async () => {
     const merged = await mergeAdapter(base.model, flippedOnnx);
     assert.equal(merged.length, base.model.params.length);
+    // The validators' plain-JS merge agrees with onnxruntime's to float32 rounding.
+    const exact = mergedModel(base.model, loadAdapter(flippedOnnx));
+    assert.deepEqual(exact.trainingSetSha256, flipped.adapter.trainingSetSha256);
+    for (let i = 0; i < merged.length; i++)
+      assert.ok(Math.abs(merged[i]! - exact.params[i]!) < 1e-5, `param ${i}`);
+    assert.deepEqual(mergedModel(base.model, loadAdapter(flippedOnnx)).params, exact.params, "deterministic");
     const runtime = new ModelRuntime({ loadArtifact: load });
     try {
       const text = "claim your free cash prize";

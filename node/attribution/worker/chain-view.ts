@@ -19,8 +19,13 @@ import {
   QueryDatanetVersionResponse,
 } from "../../../proto/gen/openledger/datanets/v1/query.js";
 import type { Contribution, DatanetVersion } from "../../../proto/gen/openledger/datanets/v1/types.js";
-import { QueryModelRequest, QueryModelResponse } from "../../../proto/gen/openledger/models/v1/query.js";
-import type { Model } from "../../../proto/gen/openledger/models/v1/types.js";
+import {
+  QueryAdapterRequest,
+  QueryAdapterResponse,
+  QueryModelRequest,
+  QueryModelResponse,
+} from "../../../proto/gen/openledger/models/v1/query.js";
+import type { Adapter, Model } from "../../../proto/gen/openledger/models/v1/types.js";
 import type { Application } from "../../app/application.js";
 
 interface Codec<T> {
@@ -90,6 +95,15 @@ export class ChainView {
       QueryModelRequest,
       QueryModelResponse,
     )?.model;
+  }
+
+  adapter(id: bigint): Adapter | undefined {
+    return this.ask(
+      "/openledger.models.v1.Query/Adapter",
+      { adapterId: id },
+      QueryAdapterRequest,
+      QueryAdapterResponse,
+    )?.adapter;
   }
 
   /** Account number and committed sequence of an address (undefined before its first tx in). */

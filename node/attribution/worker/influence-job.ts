@@ -16,8 +16,10 @@ import { liveAt } from "../../../modules/attribution/submit.js";
 import type { Job } from "../../../proto/gen/openledger/attribution/v1/types.js";
 import { ContributionStatus } from "../../../proto/gen/openledger/datanets/v1/types.js";
 import { writeFileAtomic } from "../../types/keyfile.js";
+import { loadAdapter, mergedModel } from "../influence/adapter.js";
 import {
   basisPoints,
+  exportModel,
   InfluenceEngine,
   type InfluenceMethod,
   loadModel,
@@ -55,6 +57,14 @@ export interface InfluenceEntries {
   probability: number;
   /** True when the top two classes were within LABEL_MARGIN: no entries, by design. */
   ambiguous: boolean;
+}
+
+interface Target {
+  /** The engine's cache key: the artifact (or adapter) sha256 hex. */
+  key: string;
+  base: string;
+  adapter?: string;
+  registeredAt: bigint;
 }
 
 /** A job this node can never answer (the worker stops trying); other errors are retried. */
@@ -167,19 +177,32 @@ export class InfluenceJobs {
   }
 
   async attribute(job: Job): Promise<InfluenceEntries> {
-    if (job.adapterId !== 0n)
-      throw new JobRefused(`job ${job.id}: influence attribution of adapters is not supported`);
-    const model = this.deps.chain.model(job.modelId);
-    if (model === undefined) throw new JobRefused(`job ${job.id}: model ${job.modelId} not found`);
-    const artifact = hex(model.artifactSha256);
-    const engine = await this.engineFor(job, artifact, model.createdHeight);
+    const target = this.target(job);
+    const engine = await this.engineFor(job, target);
     const text = job.outputText.length > 0 ? job.outputText : await this.referencedOutput(job);
     // Contributions live when the job was recorded earn bps (the module's rule, as for span jobs).
     const approved = (id: bigint) => {
       const c = this.deps.chain.contribution(id)?.contribution;
       return c !== undefined && liveAt(c, job.createdHeight);
     };
-    return { artifactSha256: artifact, ...(await influenceEntries(engine, text, approved)) };
+    return { artifactSha256: target.key, ...(await influenceEntries(engine, text, approved)) };
+  }
+
+  /** What a job runs: a model's artifact, or an adapter's merged into its base model's. */
+  private target(job: Job): Target {
+    const chain = this.deps.chain;
+    if (job.adapterId !== 0n) {
+      const adapter = chain.adapter(job.adapterId);
+      if (adapter === undefined) throw new JobRefused(`job ${job.id}: adapter ${job.adapterId} not found`);
+      const base = chain.model(adapter.baseModelId);
+      if (base === undefined) throw new JobRefused(`job ${job.id}: model ${adapter.baseModelId} not found`);
+      const key = hex(adapter.adapterSha256);
+      return { key, base: hex(base.artifactSha256), adapter: key, registeredAt: adapter.createdHeight };
+    }
+    const model = chain.model(job.modelId);
+    if (model === undefined) throw new JobRefused(`job ${job.id}: model ${job.modelId} not found`);
+    const key = hex(model.artifactSha256);
+    return { key, base: key, registeredAt: model.createdHeight };
   }
 
   async close(): Promise<void> {
@@ -188,17 +211,37 @@ export class InfluenceJobs {
     for (const e of open) await e.then((engine) => engine.close()).catch(() => undefined);
   }
 
-  private engineFor(job: Job, artifact: string, registeredAt: bigint): Promise<InfluenceEngine> {
-    let engine = this.engines.get(artifact);
+  private engineFor(job: Job, target: Target): Promise<InfluenceEngine> {
+    let engine = this.engines.get(target.key);
     if (engine === undefined) {
-      engine = this.open(job, artifact, registeredAt);
-      this.engines.set(artifact, engine);
-      engine.catch(() => this.engines.delete(artifact));
+      engine = this.open(job, target);
+      this.engines.set(target.key, engine);
+      engine.catch(() => this.engines.delete(target.key));
     }
     return engine;
   }
 
-  private async open(job: Job, artifact: string, registeredAt: bigint): Promise<InfluenceEngine> {
+  private async open(job: Job, t: Target): Promise<InfluenceEngine> {
+    let onnx = await this.artifact(t.base, `job ${job.id}'s model`);
+    if (t.adapter !== undefined) {
+      const adapterOnnx = await this.artifact(t.adapter, `adapter ${job.adapterId}`);
+      try {
+        onnx = Buffer.from(exportModel(mergedModel(loadModel(onnx), loadAdapter(adapterOnnx))));
+      } catch (err) {
+        throw new JobRefused(
+          `job ${job.id}: adapter ${job.adapterId} cannot be merged: ${(err as Error).message}`,
+        );
+      }
+    }
+    return openInfluenceEngine(onnx, this.source, job.datanets, {
+      cacheDir: join(this.deps.artifactsDir, CACHE_DIR),
+      provider: this.deps.provider,
+      registeredAt: t.registeredAt,
+    });
+  }
+
+  /** An artifact's bytes from the artifact store, or copied there from the content store; checked. */
+  private async artifact(artifact: string, what: string): Promise<Buffer> {
     const path = join(this.deps.artifactsDir, `${artifact}.onnx`);
     const onnx = await readFile(path).catch(async (err: NodeJS.ErrnoException) => {
       if (err.code !== "ENOENT") throw err;
@@ -207,7 +250,7 @@ export class InfluenceJobs {
       const fetched = await this.deps.contentOf?.(Buffer.from(artifact, "hex"));
       if (fetched === undefined) {
         throw new Error(
-          `model ${job.modelId}: its artifact ${artifact} is neither in ${this.deps.artifactsDir} ` +
+          `${what}: its artifact ${artifact} is neither in ${this.deps.artifactsDir} ` +
             "nor in the content store yet (push it to a node's /content/<sha256>)",
         );
       }
@@ -216,12 +259,8 @@ export class InfluenceJobs {
       return Buffer.from(fetched);
     });
     if (hex(sha256(onnx)) !== artifact)
-      throw new Error(`${path}: its sha256 is not the artifact hash registered for model ${job.modelId}`);
-    return openInfluenceEngine(onnx, this.source, job.datanets, {
-      cacheDir: join(this.deps.artifactsDir, CACHE_DIR),
-      provider: this.deps.provider,
-      registeredAt,
-    });
+      throw new Error(`${path}: its sha256 is not the artifact hash registered for ${what}`);
+    return onnx;
   }
 
   private async referencedOutput(job: Job): Promise<string> {

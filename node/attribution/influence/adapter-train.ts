@@ -2,10 +2,11 @@
 // gradient descent on the mean log loss of softmax(x·(W + s·A·B) + b), plus L2 on A and B.
 // B starts at zero (the adapter starts as the base), A from a seeded generator, so the same
 // inputs give the same bytes. Only the base's classes can be learnt: other labels are refused.
-import { compareUtf8, type TrainingExample, trainingSetDigest } from "../attribution/influence/dataset.js";
-import { featurize, type SparseVector } from "../attribution/influence/features.js";
-import { artifactHash, type SoftmaxModel } from "../attribution/influence/model.js";
+
 import { type LoraAdapter, MAX_RANK } from "./adapter.js";
+import { compareUtf8, prepareExamples, type TrainingExample, trainingSetDigest } from "./dataset.js";
+import { featurize, type SparseVector } from "./features.js";
+import { artifactHash, type SoftmaxModel } from "./model.js";
 
 export interface AdapterTrainOptions {
   rank?: number;
@@ -45,11 +46,10 @@ export function trainAdapter(
   const o = { ...DEFAULT_ADAPTER_TRAIN, ...options };
   if (!Number.isInteger(o.rank) || o.rank < 1 || o.rank > MAX_RANK)
     throw new Error(`rank must be 1..${MAX_RANK}`);
-  if (examples.length === 0)
-    throw new Error("no training examples: the datanet version has no labelled contributions");
+  // The checks (and order) of a model's training set, so validators rebuild the same digest.
+  const { examples: sorted } = prepareExamples(examples, base.features);
   const D = base.features.buckets;
   const C = base.classes.length;
-  const sorted = [...examples].sort((a, b) => (a.contributionId < b.contributionId ? -1 : 1));
   const ys = sorted.map((e) => {
     const y = base.classes.indexOf(e.label);
     if (y < 0)

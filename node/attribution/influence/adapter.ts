@@ -5,10 +5,10 @@
 // into the resident base when the adapter is loaded (OpenLoRA's on-demand adapters). Its sha256 is
 // the adapter_sha256 that MsgRegisterAdapter records; loadAdapter accepts only canonical bytes.
 import { sha256 } from "@noble/hashes/sha2.js";
-import type { SoftmaxModel } from "../attribution/influence/model.js";
-import { decodeModel } from "../attribution/onnx/reader.js";
-import { openSession, type ProviderPreference, runFloat } from "../attribution/onnx/runtime.js";
-import { encodeModel, IR_VERSION, OPSET_VERSION } from "../attribution/onnx/writer.js";
+import { decodeModel } from "../onnx/reader.js";
+import { openSession, type ProviderPreference, runFloat } from "../onnx/runtime.js";
+import { encodeModel, IR_VERSION, OPSET_VERSION } from "../onnx/writer.js";
+import type { SoftmaxModel } from "./model.js";
 
 export const ADAPTER_FORMAT = "lora-softmax/v1";
 export const MAX_RANK = 64;
@@ -147,4 +147,30 @@ export async function mergeAdapter(
   } finally {
     await session.release();
   }
+}
+
+/**
+ * The merged model in plain JavaScript (float64 products rounded once to float32): the same bits on
+ * every machine, for validators attributing an adapter's inference. Its training set is the
+ * adapter's (the examples the update was fitted on); features, classes and λ are the base's.
+ */
+export function mergedModel(base: SoftmaxModel, adapter: LoraAdapter): SoftmaxModel {
+  const D = base.features.buckets;
+  const C = base.classes.length;
+  if (adapter.buckets !== D || adapter.classes.join("\n") !== base.classes.join("\n"))
+    throw new Error("the adapter's shape (buckets, classes) is not its base model's");
+  const scale = Math.fround(adapter.alpha / adapter.rank);
+  const params = Float32Array.from(base.params);
+  for (let i = 0; i < D; i++)
+    for (let c = 0; c < C; c++) {
+      let sum = 0;
+      for (let k = 0; k < adapter.rank; k++) sum += adapter.A[i * adapter.rank + k]! * adapter.B[k * C + c]!;
+      params[i * C + c] = Math.fround(base.params[i * C + c]! + scale * sum);
+    }
+  return {
+    ...base,
+    params,
+    trainingSetSha256: adapter.trainingSetSha256,
+    trainingExamples: adapter.trainingExamples,
+  };
 }
