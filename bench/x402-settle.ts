@@ -11,6 +11,7 @@
 //
 //   npm run bench:x402                                          # 600 payments, 60 at a time
 //   npm run bench:x402 -- --payments 2000 --concurrency 200 --block-interval 500
+//   npm run bench:x402 -- --cpu-prof      # profile the node, print its hottest functions
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -23,6 +24,7 @@ import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
 import { paymentResponse, wrapFetchWithPayment } from "../client/x402/fetch.js";
 import { withPayment } from "../client/x402/middleware.js";
+import { paymentPayload, signPayment } from "../client/x402/payer.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
@@ -38,6 +40,7 @@ const CONCURRENCY = flag("concurrency", 60);
 const PAYERS = flag("payers", 10);
 const BLOCK_MS = flag("block-interval", 1000);
 const PRICE = 1000n;
+const PROFILE = args.includes("--cpu-prof");
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const accounts = JSON.parse(
@@ -60,7 +63,7 @@ function run(cmd: string[], stdin = ""): Promise<void> {
   });
 }
 
-async function startNode(home: string) {
+async function startNode(home: string, profileDir?: string) {
   await run(
     ["keys", "add", "operator", "--recover", "--home", home, "--keyring-backend", "test"],
     `${alice.mnemonic}\n`,
@@ -68,6 +71,7 @@ async function startNode(home: string) {
   const child = spawn(
     process.execPath,
     [
+      ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []),
       join(ROOT, "bin/openledgerd.js"),
       "start",
       "--dev",
@@ -130,7 +134,8 @@ async function drive(n: number, concurrency: number, call: (i: number) => Promis
 
 async function main(): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), "openledger-bench-x402-"));
-  const node = await startNode(home);
+  const profileDir = PROFILE ? join(home, "profile") : undefined;
+  const node = await startNode(home, profileDir);
   try {
     const handler = (_req: IncomingMessage, res: ServerResponse) => {
       res.writeHead(200, { "content-type": "application/json" });
@@ -162,7 +167,7 @@ async function main(): Promise<void> {
     );
     const addresses = await Promise.all(payers.map(async (p) => (await p.getAccounts())[0]!.address));
     const carol = accounts.find((a) => a.name === "carol")!.address;
-    const perPayer = BigInt(Math.ceil(PAYMENTS / PAYERS) + 1) * PRICE;
+    const perPayer = 2n * BigInt(Math.ceil(PAYMENTS / PAYERS) + 1) * PRICE; // two phases
     const res = await funder.signAndBroadcast(
       carol,
       addresses.map((to) => ({
@@ -193,6 +198,34 @@ async function main(): Promise<void> {
       await r.arrayBuffer();
     });
     server.close();
+
+    // The facilitator alone: payments signed beforehand (not timed), then POST /x402/settle.
+    log(`facilitator: signing ${PAYMENTS} payments (not timed), then /x402/settle, ${CONCURRENCY} at a time`);
+    const requirements = {
+      scheme: "exact",
+      network: "cosmos:openledger-dev-1",
+      amount: PRICE.toString(),
+      asset: "uopen",
+      payTo: bob.address,
+      maxTimeoutSeconds: 600,
+    };
+    const bodies: string[] = [];
+    for (let i = 0; i < PAYMENTS; i++) {
+      const payload = await signPayment(payers[i % PAYERS]!, requirements, `${base}/paid`);
+      bodies.push(
+        JSON.stringify({
+          paymentPayload: paymentPayload(2, requirements, payload),
+          paymentRequirements: requirements,
+        }),
+      );
+    }
+    // Let the event loop see the sockets the servers closed while this process was busy signing.
+    await new Promise((r) => setTimeout(r, 500));
+    const direct = await drive(PAYMENTS, CONCURRENCY, async (i) => {
+      const r = await fetch(`${node.url}/x402/settle`, { method: "POST", body: bodies[i]! });
+      const answer = (await r.json()) as { success: boolean; errorMessage?: string };
+      if (!answer.success) throw new Error(`settle ${i} failed: ${answer.errorMessage}`);
+    });
     const f = (x: number) => x.toFixed(1);
     console.log(
       `x402 settlement, ${PAYMENTS} payments, ${CONCURRENCY} concurrent, ${PAYERS} payers, block interval ${BLOCK_MS} ms`,
@@ -206,6 +239,9 @@ async function main(): Promise<void> {
       `  p50 / block interval        ${(settled.p50 / BLOCK_MS).toFixed(2)}   (settlement waits for the block that includes it)`,
     );
     console.log(
+      `  facilitator alone           ${f(direct.perSecond)} settled/s (${(direct.perSecond / settled.perSecond).toFixed(2)} × the full round); /settle p50 ${f(direct.p50)} ms, p99 ${f(direct.p99)} ms`,
+    );
+    console.log(
       JSON.stringify({
         payments: PAYMENTS,
         concurrency: CONCURRENCY,
@@ -215,10 +251,19 @@ async function main(): Promise<void> {
         p99Ms: settled.p99,
         freePerSecond: free.perSecond,
         freeP50Ms: free.p50,
+        facilitatorPerSecond: direct.perSecond,
+        facilitatorP50Ms: direct.p50,
+        facilitatorP99Ms: direct.p99,
       }),
     );
   } finally {
     await node.stop();
+    if (profileDir) {
+      const { readdir } = await import("node:fs/promises");
+      const { summarizeCpuProfile } = await import("./cpu-profile.js");
+      for (const f of await readdir(profileDir))
+        console.log(await summarizeCpuProfile(join(profileDir, f), 30));
+    }
     await rm(home, { recursive: true, force: true });
   }
 }
