@@ -1,11 +1,14 @@
 // x402 end to end on a running dev chain: a resource server protected by the middleware, the
 // node's facilitator (/x402/), and a payer with a stock cosmjs amino wallet (ADR-036 signatures).
 import assert from "node:assert/strict";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Secp256k1HdWallet } from "@cosmjs/amino";
 import { assertIsDeliverTxSuccess, StargateClient } from "@cosmjs/stargate";
 import { connectOpenledger } from "../../client/index.js";
 import { decodeHeader, encodeHeader } from "../../client/x402/codec.js";
 import { paymentResponse, wrapFetchWithPayment } from "../../client/x402/fetch.js";
+import { requirePayment } from "../../client/x402/middleware.js";
 import { paymentPayload, signPayment } from "../../client/x402/payer.js";
 import {
   HEADERS,
@@ -228,6 +231,39 @@ describe("e2e: x402 payments through the node's facilitator", function () {
     // A v2 header carrying a v1 payload is a wrong version.
     const mixed = await paidWith(encodeHeader(paymentPayload(1, req, payload)));
     assert.equal(mixed.status, 400);
+  });
+
+  it("express-style servers: requirePayment(route, opts) runs as (req, res, next) middleware", async () => {
+    // The shape express uses: a list of (req, res, next) handlers run in order.
+    const middleware = requirePayment(
+      { amount: 50n, payTo: bob },
+      { facilitator: `${ctx.node.rpcUrl}/x402`, chainId: CHAIN_ID },
+    );
+    const stack: ((req: IncomingMessage, res: ServerResponse, next: () => void) => unknown)[] = [
+      middleware,
+      (_req, res) => {
+        res.statusCode = 200;
+        res.setHeader("content-type", "text/plain");
+        res.write("paid ");
+        res.end("content");
+      },
+    ];
+    const app = createServer((req, res) => {
+      const run = (i: number) => void stack[i]?.(req, res, () => run(i + 1));
+      run(0);
+    });
+    await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(app.address() as AddressInfo).port}/express`;
+    try {
+      assert.equal((await fetch(url)).status, 402);
+      const pay = wrapFetchWithPayment(fetch, await aminoWallet("eve"), { maxAmount: 50n });
+      const res = await pay(url);
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), "paid content");
+      assert.equal(paymentResponse(res)?.success, true);
+    } finally {
+      await new Promise<void>((r) => app.close(() => r()));
+    }
   });
 
   it("100 concurrent payments of one payer with distinct nonces all settle", async function () {
