@@ -1,4 +1,5 @@
 // `openledgerd init` and `openledgerd start`: create a node home, run a node.
+import { readFile } from "node:fs/promises";
 import { type Command, Option } from "commander";
 import { devGenesis } from "../../node/genesis/dev-genesis.js";
 import { defaultConsensusParams, validatorJson } from "../../node/genesis/genesis-doc.js";
@@ -11,6 +12,8 @@ import { parseLaddr } from "../../node/rpc/server.js";
 import { nowTimestamp, timestampToRfc3339 } from "../../node/types/time.js";
 import { globalOptions } from "../cli.js";
 import { Keyring } from "../keyring.js";
+
+const DEV_ACCOUNTS = new URL("../../genesis/dev-accounts.json", import.meta.url);
 
 export function registerNodeCommands(program: Command): void {
   program
@@ -91,6 +94,10 @@ export function registerNodeCommands(program: Command): void {
       "operator",
     )
     .option(
+      "--dev-keys",
+      "with --dev, when the chain is created: put genesis/dev-accounts.json's public test keys in the home's test keyring (alice, the validator's operator, then signs attribution results and x402 settlements)",
+    )
+    .option(
       "--x402.facilitator <key>",
       "key (test keyring of the home) of the x402 facilitator account, which signs and pays for settlements at /x402/; none turns it off",
       "operator",
@@ -122,9 +129,16 @@ export function registerNodeCommands(program: Command): void {
         if (!opts.dev) throw new Error(`${home} has no genesis: run "openledgerd init" first, or use --dev`);
         await initHome(home, (pubKey) => devGenesis(pubKey));
         logger.info({ home }, "created the dev chain openledger-dev-1");
+        if (opts.devKeys) await addDevKeys(home, logger);
       }
-      const operatorKey = String(opts["attribution.operator"] ?? "operator");
       const keyring = new Keyring({ home, backend: "test" });
+      // With --dev-keys the dev validator's operator is alice's key (the keyring holds one name per key).
+      const devOperator = opts.devKeys && !(await keyring.has("operator")) ? "alice" : "operator";
+      const keyOption = (flag: string) => {
+        const v = String(opts[flag] ?? "operator");
+        return v === "operator" ? devOperator : v;
+      };
+      const operatorKey = keyOption("attribution.operator");
       if (operatorKey !== "none" && (await keyring.has(operatorKey))) {
         options.attributionOperator = await keyring.signer(operatorKey);
       } else {
@@ -133,7 +147,7 @@ export function registerNodeCommands(program: Command): void {
           "no operator key in the test keyring: the attribution worker is off",
         );
       }
-      const facilitatorKey = String(opts["x402.facilitator"] ?? "operator");
+      const facilitatorKey = keyOption("x402.facilitator");
       if (facilitatorKey !== "none" && (await keyring.has(facilitatorKey))) {
         options.x402Facilitator = await keyring.signer(facilitatorKey);
       } else {
@@ -181,4 +195,13 @@ function checkMultiaddr(addr: string): string {
     throw new Error(`--p2p.laddr must look like /ip4/127.0.0.1/tcp/26656, got "${addr}"`);
   }
   return addr;
+}
+
+/** The dev accounts' public test keys, in the home's test keyring (alice is the validator's operator). */
+async function addDevKeys(home: string, logger: { info: (o: object, m: string) => void }): Promise<void> {
+  const accounts = JSON.parse(await readFile(DEV_ACCOUNTS, "utf8")) as { name: string; mnemonic: string }[];
+  const keyring = new Keyring({ home, backend: "test" });
+  const keys = accounts.map((a) => [a.name, a.mnemonic] as const);
+  for (const [name, mnemonic] of keys) if (!(await keyring.has(name))) await keyring.add(name, { mnemonic });
+  logger.info({ keys: keys.map(([n]) => n) }, "added the dev accounts' test keys to the home's test keyring");
 }
