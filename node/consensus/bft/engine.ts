@@ -21,7 +21,6 @@ import {
 } from "../../p2p/consensus-gossip.js";
 import type { P2PHost } from "../../p2p/host.js";
 import type { BlockStore } from "../../store/block-store.js";
-import { BLOCK_ID_FLAG_ABSENT } from "../../types/block.js";
 import { nowTimestamp } from "../../types/time.js";
 import { SIGNED_MSG_TYPE_PREVOTE } from "../../types/vote.js";
 import type { BlockExecutor } from "../block-executor.js";
@@ -421,7 +420,7 @@ export class BftEngine {
     }
     this.deps.wal.writeEndHeight(height);
     this.deps.evidence.update(block, { time: block.header!.time!, validators: tip.validators });
-    this.countMissed(block, tip);
+    this.deps.metrics?.countCommitted(block, tip.lastValidators?.validators ?? []);
     this.previous = entry;
     this.tip = advanceTip(
       tip,
@@ -447,19 +446,6 @@ export class BftEngine {
       lastCommit: this.tip.lastCommit,
     });
     for (const msg of this.ahead.takeFor(this.tip.height)) this.step(msg);
-  }
-
-  private countMissed(block: Block, tip: ChainTip): void {
-    const metrics = this.deps.metrics;
-    if (metrics === undefined) return;
-    metrics.evidence.inc(block.evidence?.evidence.length ?? 0);
-    const signers = tip.lastValidators?.validators ?? [];
-    for (const [i, sig] of (block.lastCommit?.signatures ?? []).entries()) {
-      const v = signers[i];
-      if (v !== undefined && sig.blockIdFlag === BLOCK_ID_FLAG_ABSENT) {
-        metrics.missedBlocks.inc({ validator: Buffer.from(v.address).toString("hex").toUpperCase() });
-      }
-    }
   }
 
   /**

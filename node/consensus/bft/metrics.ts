@@ -1,6 +1,8 @@
 // Consensus metrics (CometBFT's consensus_* family): where the state machine is, how many peers and
 // votes it sees, and which validators' signatures are missing from committed blocks.
+import type { Block } from "cosmjs-types/tendermint/types/block";
 import { Counter, Gauge, type Registry } from "prom-client";
+import { BLOCK_ID_FLAG_ABSENT } from "../../types/block.js";
 
 export class ConsensusMetrics {
   readonly height: Gauge;
@@ -55,5 +57,15 @@ export class ConsensusMetrics {
       help: "Evidence committed in blocks",
       registers,
     });
+  }
+
+  /** A committed block: its evidence, and the validators of its LastCommit (signers[i]) that are absent. */
+  countCommitted(block: Block, signers: readonly { address: Uint8Array }[]): void {
+    this.evidence.inc(block.evidence?.evidence.length ?? 0);
+    for (const [i, sig] of (block.lastCommit?.signatures ?? []).entries()) {
+      const v = signers[i];
+      if (v !== undefined && sig.blockIdFlag === BLOCK_ID_FLAG_ABSENT)
+        this.missedBlocks.inc({ validator: Buffer.from(v.address).toString("hex").toUpperCase() });
+    }
   }
 }
