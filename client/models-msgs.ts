@@ -147,7 +147,7 @@ export function msgRegisterModel(input: RegisterModelInput): MsgRegisterModelEnc
   };
 }
 
-export interface RegisterAdapterInput extends Omit<ArtifactInput, "size"> {
+export interface RegisterAdapterInput extends ArtifactInput {
   owner: string;
   baseModelId: c.U64Like;
   /** LoRA rank, 1-1024. */
@@ -170,7 +170,10 @@ export function msgRegisterAdapter(input: RegisterAdapterInput): MsgRegisterAdap
     (l) => c.matching("targetLayers", l, LAYER, "a layer name of A-Z a-z 0-9 _ . - (at most 128)"),
     1,
   );
-  const { hash } = artifact("sha256", input, false);
+  // The size is optional for adapters: declared (from the bytes or `size`), nodes distribute the file.
+  const { hash, size } = artifact("sha256", input, false);
+  const adapterSize =
+    input.artifact === undefined && input.size !== undefined ? c.u64("size", input.size) : size;
   return {
     typeUrl: urls.registerAdapter,
     value: {
@@ -181,6 +184,7 @@ export function msgRegisterAdapter(input: RegisterAdapterInput): MsgRegisterAdap
       targetLayers: layers,
       datanets: datanetRefs("datanets", input.datanets, 1),
       price: price(input.price),
+      adapterSize,
     },
   };
 }

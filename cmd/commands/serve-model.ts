@@ -177,6 +177,12 @@ async function trainAdapterCommand(o: AdapterOpts, cmd: Command): Promise<void> 
       if (tx.code !== 0) throw new Error(`tx failed with code ${tx.code}: ${tx.rawLog ?? ""}`);
       result.adapter_id = registeredAdapterId(tx).toString();
       result.txhash = tx.transactionHash;
+      // Nodes take the file now that the chain declares its hash and size, and fetch it from each
+      // other, so every validator can attribute the adapter's inferences.
+      const put = await fetch(`${node}/content/${sha}`, { method: "PUT", body: onnx });
+      if (!put.ok)
+        throw new Error(`pushing the adapter to ${node}/content failed: ${put.status} ${await put.text()}`);
+      result.pushed = true;
     }
     printResult(
       outputFormat(cmd),

@@ -135,6 +135,7 @@ export function adapterFromJson(raw: unknown, where: string): Adapter {
     price,
     deprecated,
     createdHeight,
+    adapterSize: o.adapter_size === undefined ? 0n : u64(o.adapter_size, `${where}.adapter_size`),
   };
 }
 
@@ -169,6 +170,7 @@ export function adapterToJson(a: Adapter): unknown {
     owner: a.owner,
     base_model_id: a.baseModelId.toString(),
     adapter_sha256: hex(a.adapterSha256),
+    adapter_size: a.adapterSize.toString(),
     rank: a.rank,
     target_layers: a.targetLayers,
     datanets: datanetsToJson(a.datanets),

@@ -125,6 +125,7 @@ export function modelsMsgs(keeper: ModelsKeeper): MsgType<unknown>[] {
         price: msg.price,
         deprecated: false,
         createdHeight: ctx.header.height,
+        adapterSize: msg.adapterSize,
       };
       keeper.setAdapter(ctx, adapter);
       ctx.events.emit("adapter_registered", {
@@ -132,6 +133,7 @@ export function modelsMsgs(keeper: ModelsKeeper): MsgType<unknown>[] {
         owner: adapter.owner,
         base_model_id: msg.baseModelId.toString(),
         adapter_sha256: hex(msg.adapterSha256),
+        adapter_size: msg.adapterSize.toString(),
       });
       const value = MsgRegisterAdapterResponse.encode({ adapterId: id }).finish();
       return response("MsgRegisterAdapterResponse", value);

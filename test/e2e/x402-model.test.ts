@@ -121,6 +121,12 @@ describe("e2e: paid inference (serve-model) settled by x402 and split by attribu
     assert.equal(adapter.code, 0, adapter.stderr);
     const a = JSON.parse(adapter.stdout);
     assert.equal(a.adapter_id, "1");
+    assert.equal(a.pushed, true, "the adapter file went to the node's content store");
+    const held = await fetch(`${ctx.node.rpcUrl}/content/${a.adapter_sha256}`);
+    assert.equal(held.status, 200);
+    assert.equal(Buffer.from(await held.arrayBuffer()).length, a.size);
+    const registered = await bob.query.models.adapter(1);
+    assert.equal(registered.adapterSize, BigInt(a.size));
     assert.ok(Number(a.loss_after) <= Number(a.loss_before), `${a.loss_after} ≤ ${a.loss_before}`);
     server = await startModelServer({
       rpcUrl: ctx.node.rpcUrl,

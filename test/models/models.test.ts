@@ -109,6 +109,7 @@ describe("models: register, adapt, price, deprecate", () => {
       owner: bob.address,
       base_model_id: "1",
       adapter_sha256: toHex(sha("radiology-lora")),
+      adapter_size: "0",
     });
     const adapter = queryAdapter(t, 1n);
     assert.equal(adapter.owner, bob.address);

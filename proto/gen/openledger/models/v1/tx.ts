@@ -39,7 +39,14 @@ export interface MsgRegisterAdapter {
   rank: number;
   targetLayers: string[];
   datanets: DatanetRef[];
-  price: Price | undefined;
+  price:
+    | Price
+    | undefined;
+  /**
+   * Size in bytes of the adapter file; 0 = not declared (nodes then do not take or fetch the file,
+   * so validators need it in their own artifact store to attribute the adapter's inferences).
+   */
+  adapterSize: bigint;
 }
 
 /** MsgRegisterAdapterResponse returns the id given to the new adapter. */
@@ -395,6 +402,7 @@ function createBaseMsgRegisterAdapter(): MsgRegisterAdapter {
     targetLayers: [],
     datanets: [],
     price: undefined,
+    adapterSize: 0n,
   };
 }
 
@@ -423,6 +431,12 @@ export const MsgRegisterAdapter: MessageFns<MsgRegisterAdapter> = {
     }
     if (message.price !== undefined) {
       Price.encode(message.price, writer.uint32(58).fork()).join();
+    }
+    if (message.adapterSize !== 0n) {
+      if (BigInt.asUintN(64, message.adapterSize) !== message.adapterSize) {
+        throw new globalThis.Error("value provided for field message.adapterSize of type uint64 too large");
+      }
+      writer.uint32(64).uint64(message.adapterSize);
     }
     return writer;
   },
@@ -496,6 +510,14 @@ export const MsgRegisterAdapter: MessageFns<MsgRegisterAdapter> = {
             message.price = Price.decode(reader, reader.uint32());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.adapterSize = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -531,6 +553,11 @@ export const MsgRegisterAdapter: MessageFns<MsgRegisterAdapter> = {
         ? object.datanets.map((e: any) => DatanetRef.fromJSON(e))
         : [],
       price: isSet(object.price) ? Price.fromJSON(object.price) : undefined,
+      adapterSize: isSet(object.adapterSize)
+        ? BigInt(object.adapterSize)
+        : isSet(object.adapter_size)
+        ? BigInt(object.adapter_size)
+        : 0n,
     };
   },
 
@@ -557,6 +584,9 @@ export const MsgRegisterAdapter: MessageFns<MsgRegisterAdapter> = {
     if (message.price !== undefined) {
       obj.price = Price.toJSON(message.price);
     }
+    if (message.adapterSize !== 0n) {
+      obj.adapterSize = message.adapterSize.toString();
+    }
     return obj;
   },
 
@@ -574,6 +604,9 @@ export const MsgRegisterAdapter: MessageFns<MsgRegisterAdapter> = {
     message.targetLayers = object.targetLayers?.map((e) => e) || [];
     message.datanets = object.datanets?.map((e) => DatanetRef.fromPartial(e)) || [];
     message.price = (object.price !== undefined && object.price !== null) ? Price.fromPartial(object.price) : undefined;
+    message.adapterSize = (object.adapterSize !== undefined && object.adapterSize !== null)
+      ? BigInt(object.adapterSize)
+      : 0n;
     return message;
   },
 };

@@ -102,6 +102,8 @@ export interface Adapter {
   price: Price | undefined;
   deprecated: boolean;
   createdHeight: bigint;
+  /** Size in bytes of the adapter file (0: not declared). */
+  adapterSize: bigint;
 }
 
 /** Params of the models module. */
@@ -612,6 +614,7 @@ function createBaseAdapter(): Adapter {
     price: undefined,
     deprecated: false,
     createdHeight: 0n,
+    adapterSize: 0n,
   };
 }
 
@@ -655,6 +658,12 @@ export const Adapter: MessageFns<Adapter> = {
         throw new globalThis.Error("value provided for field message.createdHeight of type uint64 too large");
       }
       writer.uint32(80).uint64(message.createdHeight);
+    }
+    if (message.adapterSize !== 0n) {
+      if (BigInt.asUintN(64, message.adapterSize) !== message.adapterSize) {
+        throw new globalThis.Error("value provided for field message.adapterSize of type uint64 too large");
+      }
+      writer.uint32(88).uint64(message.adapterSize);
     }
     return writer;
   },
@@ -752,6 +761,14 @@ export const Adapter: MessageFns<Adapter> = {
             message.createdHeight = reader.uint64() as bigint;
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.adapterSize = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -794,6 +811,11 @@ export const Adapter: MessageFns<Adapter> = {
         : isSet(object.created_height)
         ? BigInt(object.created_height)
         : 0n,
+      adapterSize: isSet(object.adapterSize)
+        ? BigInt(object.adapterSize)
+        : isSet(object.adapter_size)
+        ? BigInt(object.adapter_size)
+        : 0n,
     };
   },
 
@@ -829,6 +851,9 @@ export const Adapter: MessageFns<Adapter> = {
     if (message.createdHeight !== 0n) {
       obj.createdHeight = message.createdHeight.toString();
     }
+    if (message.adapterSize !== 0n) {
+      obj.adapterSize = message.adapterSize.toString();
+    }
     return obj;
   },
 
@@ -850,6 +875,9 @@ export const Adapter: MessageFns<Adapter> = {
     message.deprecated = object.deprecated ?? false;
     message.createdHeight = (object.createdHeight !== undefined && object.createdHeight !== null)
       ? BigInt(object.createdHeight)
+      : 0n;
+    message.adapterSize = (object.adapterSize !== undefined && object.adapterSize !== null)
+      ? BigInt(object.adapterSize)
       : 0n;
     return message;
   },
