@@ -61,6 +61,8 @@ interface InFlight {
   hashHex: string;
   resubmits: number;
   done?: (o: TxOutcome) => void;
+  /** Its waiter gave up (sendAndWait timed out): if evicted, it is dropped, never signed again. */
+  abandoned?: boolean;
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
@@ -124,7 +126,11 @@ export class TxSender {
       );
     });
     try {
-      return await Promise.race([outcome, timeout]);
+      const result = await Promise.race([outcome, timeout]);
+      // Reported as not committed: a later eviction must not sign it again (for the facilitator,
+      // that would settle a payment it already answered as failed).
+      if (result.code === -1) entry.abandoned = true;
+      return result;
     } finally {
       clearTimeout(timer);
       entry.done = undefined;
@@ -164,28 +170,34 @@ export class TxSender {
     return { accountNumber: acc.accountNumber, sequence: acc.sequence };
   }
 
-  /** Signs entry with the next sequence and admits it; on a wrong sequence, resyncs once. */
+  /**
+   * Signs entry with the next sequence and admits it; on a wrong sequence, resyncs once. A block
+   * may commit (and onCommit run) while this awaits signing or admission: the committed account is
+   * read again for the retry, and the sequence used is kept locally.
+   */
   private async admit(entry: InFlight): Promise<CheckAnswer & { hash: Uint8Array }> {
     const { address } = await this.key();
-    const acc = this.committedAccount(address);
-    if (!acc)
-      return {
-        hash: new Uint8Array(),
-        code: SdkCode.UnknownAddress,
-        log: `account ${address} does not exist on chain`,
-      };
     for (let attempt = 0; ; attempt++) {
+      const acc = this.committedAccount(address);
+      if (!acc)
+        return {
+          hash: new Uint8Array(),
+          code: SdkCode.UnknownAddress,
+          log: `account ${address} does not exist on chain`,
+        };
       if (this.nextSequence === undefined || this.nextSequence < acc.sequence)
         this.nextSequence = this.resync(acc.sequence);
-      const tx = await this.sign(entry, this.nextSequence, acc.accountNumber);
+      const sequence = this.nextSequence;
+      const tx = await this.sign(entry, sequence, acc.accountNumber);
       const res = await this.deps.broadcast(tx);
       if (res.code === 0) {
-        entry.sequence = this.nextSequence;
+        entry.sequence = sequence;
         entry.hash = sha256(tx);
         entry.hashHex = hex(entry.hash);
         this.inFlight.push(entry);
         this.inFlight.sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
-        this.nextSequence++;
+        // The mempool took `sequence`: the next is the one after, even if onCommit reset it meanwhile.
+        this.nextSequence = sequence + 1n;
         return { hash: entry.hash, code: 0, log: res.log };
       }
       if (res.code !== SdkCode.WrongSequence || attempt > 0) return { ...res, hash: sha256(tx) };
@@ -238,6 +250,7 @@ export class TxSender {
       included.set(hex(sha256(tx)), i);
     });
     const evicted: InFlight[] = [];
+    let dropped = false;
     for (const entry of [...this.inFlight]) {
       const index = included.get(entry.hashHex);
       if (index !== undefined) {
@@ -253,11 +266,14 @@ export class TxSender {
         });
       } else if (!this.stillPending(entry)) {
         this.remove(entry);
-        evicted.push(entry);
+        dropped = true;
+        if (entry.abandoned)
+          this.deps.logger?.debug({ tx: entry.hashHex }, "tx sender: an abandoned tx left the mempool");
+        else evicted.push(entry);
       }
     }
+    if (dropped) this.nextSequence = undefined; // sequences after an evicted one are free again
     if (evicted.length === 0) return;
-    this.nextSequence = undefined; // sequences after an evicted one are free again
     void this.serial(async () => {
       for (const entry of evicted) await this.readmit(entry);
     });

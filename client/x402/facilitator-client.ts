@@ -2,12 +2,17 @@
 // `http://127.0.0.1:26657/x402`.
 import type { FacilitatorRequest, SettleResponse, SupportedResponse, VerifyResponse } from "./types.js";
 
+/** Default limit of one facilitator call: above /settle's own wait for a block (30 s on a node). */
+export const FACILITATOR_TIMEOUT_MS = 60_000;
+
 export class FacilitatorClient {
   private readonly base: string;
 
+  /** `timeoutMs`: a facilitator that does not answer in time is an error (never a hung request). */
   constructor(
     url: string,
     private readonly fetchFn: typeof fetch = fetch,
+    private readonly timeoutMs = FACILITATOR_TIMEOUT_MS,
   ) {
     this.base = url.replace(/\/+$/, "");
     if (!/^https?:\/\//.test(this.base))
@@ -23,7 +28,7 @@ export class FacilitatorClient {
   }
 
   async supported(): Promise<SupportedResponse> {
-    const res = await this.fetchFn(`${this.base}/supported`);
+    const res = await this.fetchFn(`${this.base}/supported`, { signal: AbortSignal.timeout(this.timeoutMs) });
     if (!res.ok) throw new Error(`facilitator ${this.base}/supported answered ${res.status}`);
     return (await res.json()) as SupportedResponse;
   }
@@ -33,6 +38,7 @@ export class FacilitatorClient {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     const text = await res.text();
     let json: unknown;

@@ -42,12 +42,22 @@ export function parsePaymentAmount(c: Coin | undefined): { denom: string; amount
 
 const invalid = (detail: string) => settlementError(SettlementCode.InvalidAuthorization, detail);
 
+/**
+ * A bech32 address in its one canonical (lowercase) form: bech32 also reads all-uppercase, which
+ * would name one account two ways (blocked-recipient and owner checks compare strings).
+ */
+function canonicalAddress(address: string, field: string): void {
+  const bytes = parseAddress(address, field);
+  if (formatAddress(bytes) !== address)
+    throw invalid(`${field} ${address} is not in canonical form (${formatAddress(bytes)})`);
+}
+
 /** Stateless checks of an authorization (also genesis). */
 export function validateAuthorization(a: PaymentAuthorization | undefined): PaymentAuthorization {
   if (!a) throw invalid("authorization is required");
   if (a.chainId === "") throw invalid("chain_id is required");
-  parseAddress(a.from, "from");
-  parseAddress(a.to, "to");
+  canonicalAddress(a.from, "from");
+  canonicalAddress(a.to, "to");
   parsePaymentAmount(a.amount);
   if (a.nonce.length !== NONCE_BYTES)
     throw invalid(`nonce must be ${NONCE_BYTES} bytes, got ${a.nonce.length}`);
@@ -127,7 +137,7 @@ function settle(keeper: SettlementKeeper, ctx: Context, msg: MsgSettlePayment): 
     );
   if (keeper.hasPayment(ctx, from, a.nonce))
     throw settlementError(SettlementCode.NonceUsed, `nonce ${nonce} of ${a.from} was already settled`);
-  if (keeper.bank.isBlockedRecipient(a.to))
+  if (keeper.bank.isBlockedRecipient(formatAddress(to)))
     throw settlementError(SettlementCode.BlockedRecipient, `${a.to} is a module account`);
   const balance = keeper.bank.getBalance(ctx, from, denom);
   if (balance < amount)

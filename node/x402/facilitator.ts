@@ -149,7 +149,7 @@ export class Facilitator {
       );
       return { success: true, payer: a.from, transaction, network: this.network };
     }
-    const reason = reasonOfChainError(outcome.codespace, outcome.code);
+    const reason = reasonOfChainError(outcome.codespace, outcome.code, outcome.log);
     return {
       success: false,
       errorReason: reason,

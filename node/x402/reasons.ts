@@ -16,9 +16,14 @@ const SETTLEMENT_REASONS: Partial<Record<number, ErrorReason>> = {
   [SettlementCode.BlockedRecipient]: REASONS.recipientMismatch,
 };
 
-export function reasonOfChainError(codespace: string, code: number): ErrorReason {
+/**
+ * The x402 reason of a refusal. The SDK's insufficient funds is the payer's only when it is not the
+ * facilitator's own fee (the ante's "insufficient funds to pay fees"): that one is the facilitator's
+ * failure, not the payer's.
+ */
+export function reasonOfChainError(codespace: string, code: number, log = ""): ErrorReason {
   if (codespace === "settlement") return SETTLEMENT_REASONS[code] ?? REASONS.transactionState;
   if ((codespace === "sdk" || codespace === "") && code === SdkCode.InsufficientFunds)
-    return REASONS.insufficientFunds;
+    return /to pay fees/.test(log) ? REASONS.unexpectedSettle : REASONS.insufficientFunds;
   return REASONS.transactionState;
 }

@@ -161,6 +161,17 @@ describe("settlement: x402 pay-per-call", () => {
     await refused(settleMsg(toEscrow, await sign(toEscrow)), 12, "settlement", /module account/);
   });
 
+  it("refuses addresses not in canonical (lowercase) form: an uppercase escrow is still a module account", async () => {
+    // bech32 also reads all-uppercase addresses: a string compare against the blocked list would let
+    // a payment into attribution's escrow, and the stored payment would name its payee two ways.
+    const toEscrow = auth({ to: ESCROW.toUpperCase() });
+    await refused(settleMsg(toEscrow, await sign(toEscrow)), 2, "settlement", /canonical/);
+    const upperFrom = auth({ from: devAddress("eve").toUpperCase() });
+    await refused(settleMsg(upperFrom, await sign(upperFrom)), 2, "settlement", /canonical/);
+    const upperTo = auth({ to: devAddress("carol").toUpperCase() });
+    await refused(settleMsg(upperTo, await sign(upperTo)), 2, "settlement", /canonical/);
+  });
+
   it("a model payment is the inference fee: escrowed, a pending attribution job opened", async () => {
     const eve0 = h.balance(devAddress("eve"));
     const escrow0 = h.balance(ESCROW);
