@@ -2,7 +2,7 @@
 // reads and writes the "bank" store; it asks auth only to create accounts on first receive.
 import type { Metadata } from "cosmjs-types/cosmos/bank/v1beta1/bank";
 import { Metadata as MetadataCodec, Params } from "cosmjs-types/cosmos/bank/v1beta1/bank";
-import { formatAddress, moduleAddress } from "../../node/app/address.js";
+import { formatAddress, moduleAddress, parseAddress } from "../../node/app/address.js";
 import { type Amount, coinsToString } from "../../node/app/coins.js";
 import type { Context } from "../../node/app/context.js";
 import { SdkCode, sdkError } from "../../node/app/errors.js";
@@ -102,8 +102,15 @@ export class BankKeeper {
     this.blocked.add(formatAddress(address));
   }
 
+  /** Module accounts (fee collector, escrows…) take no sends; any spelling of the address counts. */
   isBlockedRecipient(address: string): boolean {
-    return this.blocked.has(address);
+    let canonical: string;
+    try {
+      canonical = formatAddress(parseAddress(address));
+    } catch {
+      return false; // not an address: the message's own checks refuse it
+    }
+    return this.blocked.has(canonical);
   }
 
   getSupply(ctx: Context, denom: string): bigint {

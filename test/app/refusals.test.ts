@@ -349,6 +349,16 @@ describe("refused txs", () => {
     });
   });
 
+  it("a send to the fee collector spelled in upper case: refused the same way", async () => {
+    const upper = FEE_COLLECTOR.toUpperCase();
+    const tx = await buildTx(alice, { msgs: [msgSend(alice.address, upper, [coin(5)])] });
+    await assertRefused(tx.bytes, {
+      code: 4,
+      log: `${upper} is not allowed to receive funds: unauthorized`,
+      deliver: { kind: "feeAndSequence", fee: 5_000n },
+    });
+  });
+
   it("a send of a denom with sends disabled: bank 5, fee and sequence kept", async () => {
     await t.close();
     const state = devAppState() as {
