@@ -11,6 +11,7 @@ import {
   LightOptionsError,
   NewValSetCantBeTrustedError,
   NotEnoughVotingPowerError,
+  ProviderError,
   TrustedHashMismatchError,
 } from "./errors.js";
 import type { RpcProvider } from "./provider.js";
@@ -41,7 +42,14 @@ export interface LightClientOptions {
   mode?: "skipping" | "sequential";
   /** Clock for expiry and drift checks, ns since the epoch (tests pass a fixed one). */
   now?: () => bigint;
+  /**
+   * Verified light blocks kept in memory (default 1000, as CometBFT's pruning size); beyond it the
+   * earliest remembered are dropped, never the trusted one nor the latest. At least 2.
+   */
+  maxTrustedBlocks?: number;
 }
+
+const DEFAULT_MAX_TRUSTED_BLOCKS = 1000;
 
 /** Where verified headers come from: the RPC provider, or anything with the same method. */
 export type LightBlockSource = Pick<RpcProvider, "lightBlock">;
@@ -75,7 +83,11 @@ export class LightClient {
       trustLevel: options.trustLevel ?? DEFAULT_TRUST_LEVEL,
       mode: options.mode ?? "skipping",
       now: options.now ?? (() => BigInt(Date.now()) * 1_000_000n),
+      maxTrustedBlocks: options.maxTrustedBlocks ?? DEFAULT_MAX_TRUSTED_BLOCKS,
     };
+    if (!Number.isSafeInteger(opts.maxTrustedBlocks) || opts.maxTrustedBlocks < 2) {
+      throw new LightOptionsError(`maxTrustedBlocks must be an integer ≥ 2, got ${opts.maxTrustedBlocks}`);
+    }
     if (!opts.chainId) throw new LightOptionsError("chain id is required");
     if (opts.trustedHeight <= 0n)
       throw new LightOptionsError(`trusted height must be positive, got ${opts.trustedHeight}`);
@@ -86,6 +98,11 @@ export class LightClient {
     if (opts.maxClockDriftNs < 0n) throw new LightOptionsError("max clock drift must not be negative");
     validateTrustLevel(opts.trustLevel);
     const anchor = await source.lightBlock(opts.trustedHeight);
+    if (anchor.header.height !== opts.trustedHeight) {
+      throw new ProviderError(
+        `asked for the light block at height ${opts.trustedHeight}, got ${anchor.header.height}`,
+      );
+    }
     const hash = headerHash(anchor.header);
     if (Buffer.compare(hash, options.trustedHash) !== 0) {
       throw new TrustedHashMismatchError(
@@ -134,12 +151,26 @@ export class LightClient {
 
   private async fetch(height: bigint): Promise<LightBlock> {
     this.fetched++;
-    return this.source.lightBlock(height);
+    const lb = await this.source.lightBlock(height);
+    // Any source, not only RpcProvider: a block for another height would break the height
+    // arithmetic of bisection and backwards verification (a pivot answered with the target again
+    // loops for ever).
+    if (lb.header.height !== height) {
+      throw new ProviderError(`asked for the light block at height ${height}, got ${lb.header.height}`);
+    }
+    return lb;
   }
 
   private remember(lb: LightBlock): void {
     this.trusted.set(lb.header.height, lb);
     if (lb.header.height > this.latestHeight) this.latestHeight = lb.header.height;
+    // Bounded memory: drop the earliest remembered (insertion order), keeping the trust root and
+    // the latest, so that a long-running client does not hold every header it ever verified.
+    for (const h of this.trusted.keys()) {
+      if (this.trusted.size <= this.opts.maxTrustedBlocks) break;
+      if (h !== this.opts.trustedHeight && h !== this.latestHeight && h !== lb.header.height)
+        this.trusted.delete(h);
+    }
   }
 
   /** Verifies (if not yet verified) and returns the light block at `height`. */
@@ -198,7 +229,7 @@ export class LightClient {
     for (let h = trusted.header.height - 1n; h >= height; h--) {
       const older = await this.fetch(h);
       verifyBackwards(older, trusted);
-      this.trusted.set(h, older);
+      this.remember(older);
       trusted = older;
     }
     return trusted;

@@ -9,6 +9,7 @@ import {
   verifyMembership,
   verifyNonMembership,
 } from "@confio/ics23";
+import { sha256 } from "../node/crypto/sha256.js";
 import { InvalidProofError } from "./errors.js";
 
 export interface ProofOpLike {
@@ -19,6 +20,9 @@ export interface ProofOpLike {
 
 /** The only op type this chain produces: ICS23 with tendermintSpec (see node/store/store-proofs.ts). */
 export const STORE_PROOF_OP_TYPE = "ics23:simple";
+
+/** Root of an empty tendermintSpec (RFC 6962) tree: sha256 of nothing. */
+const EMPTY_TREE_ROOT = sha256(new Uint8Array(0));
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex").toUpperCase();
 
@@ -90,11 +94,20 @@ export function verifyStoreProof(
   } else {
     if (!inner.nonexist)
       throw new InvalidProofError("no value was answered but the store proof is not a non-existence proof");
-    storeRoot = root(inner.nonexist.left ?? inner.nonexist.right, "store");
-    check(
-      () => verifyNonMembership(inner, tendermintSpec, storeRoot, key),
-      "store proof does not prove the key absent",
-    );
+    const { left, right } = inner.nonexist;
+    if (!left && !right) {
+      // An empty store has no neighbours to show: its root is the empty tree's, sha256(""), which
+      // the multistore op below must then link to the app hash (no leaf or inner node hashes to it).
+      if (!equal(inner.nonexist.key ?? new Uint8Array(0), key))
+        throw new InvalidProofError("store non-existence proof is for another key");
+      storeRoot = EMPTY_TREE_ROOT;
+    } else {
+      storeRoot = root(left ?? right, "store");
+      check(
+        () => verifyNonMembership(inner, tendermintSpec, storeRoot, key),
+        "store proof does not prove the key absent",
+      );
+    }
   }
   const outer = decode(multiOp, "multistore");
   check(

@@ -12,6 +12,11 @@ import type { LightBlock } from "./verifier.js";
 type Json = any;
 
 const PER_PAGE = 100;
+/**
+ * A malicious node could report endless pages: at most this many are read (10,000 validators, as
+ * CometBFT's light/provider/http caps it; CometBFT's MaxVotesCount is 10,000 too).
+ */
+const MAX_PAGES = 100;
 const REQUEST_TIMEOUT_MS = 15_000;
 
 function fail(what: string): never {
@@ -175,16 +180,25 @@ export class RpcProvider {
 
   async validators(height: bigint): Promise<Validator[]> {
     const out: Validator[] = [];
-    for (let page = 1; ; page++) {
+    let total: bigint | undefined;
+    for (let page = 1; total === undefined || BigInt(out.length) < total; page++) {
+      if (page > MAX_PAGES) fail(`validators: more than ${MAX_PAGES} pages of ${PER_PAGE}`);
       const r = await this.call("validators", {
         height: height.toString(),
         page: String(page),
         per_page: String(PER_PAGE),
       });
       if (!Array.isArray(r?.validators)) fail("validators list");
-      const total = Number(intField(r.total, "validators.total"));
+      const t = intField(r.total, "validators.total");
+      if (t <= 0n || t > BigInt(MAX_PAGES * PER_PAGE)) fail(`validators.total ${t} is out of range`);
+      if (total !== undefined && t !== total) fail(`validators.total changed from ${total} to ${t}`);
+      total = t;
+      // Every page but the last is full; none is empty or longer than asked.
+      const expected = Math.min(PER_PAGE, Number(total) - out.length);
+      if (r.validators.length !== expected) {
+        fail(`validators page ${page} has ${r.validators.length} entries, expected ${expected}`);
+      }
       for (const v of r.validators) out.push(validatorFromJson(v, out.length));
-      if (out.length >= total || r.validators.length === 0) break;
     }
     return out;
   }

@@ -43,7 +43,7 @@ export interface TrustLevel {
 }
 
 export interface VerifyOptions {
-  /** How long a verified header may serve as a trust root (CometBFT default 168h here: 2 weeks). */
+  /** How long a verified header may serve as a trust root (default here 336h: 2 weeks). */
   trustingPeriodNs: bigint;
   /** How far ahead of `nowNs` a header time may be. */
   maxClockDriftNs: bigint;
@@ -110,6 +110,18 @@ export function validateLightBlock(chainId: string, lb: LightBlock): void {
   }
   if (lb.validators.length === 0)
     throw new ValidatorSetMismatchError(`no validators supplied for height ${h.height}`);
+  // A set never holds one validator twice (CometBFT's NewValidatorSet refuses duplicates); the
+  // by-index tally of VerifyCommitLight would count such a validator's power once per entry.
+  const seen = new Set<string>();
+  for (const v of lb.validators) {
+    const address = hex(v.address);
+    if (seen.has(address)) {
+      throw new ValidatorSetMismatchError(
+        `validator ${address} appears twice in the set of height ${h.height}`,
+      );
+    }
+    seen.add(address);
+  }
   const valsHash = validatorSetHash(lb.validators);
   if (!equal(valsHash, h.validatorsHash)) {
     throw new ValidatorSetMismatchError(

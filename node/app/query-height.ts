@@ -2,7 +2,8 @@
 // (baseapp/abci.go handleQueryStore, CreateQueryContext; store/rootmulti Query):
 //   - height 0 means the latest committed height; a newer height is refused (code 26);
 //   - a height outside the kept window (pruning-keep-recent) is refused (code 38, not found);
-//   - prove=true needs an explicit height > 1 (code 18), as the SDK refuses proofs at height ≤ 1;
+//   - prove=true on "/store/…" needs an explicit height > 1 (code 18), as the SDK refuses proofs at
+//     height ≤ 1; other paths apply that rule to the resolved height (0 → latest), as the SDK does;
 //   - "/store/<name>/key" with data = the raw store key answers the value, and with prove the two
 //     ICS23 ProofOps of node/store/store-proofs.ts; gRPC paths ignore prove (no proof of a
 //     computed answer exists), as the SDK does.
@@ -19,7 +20,10 @@ export function queryVersion(committed: CommittedStore, req: QueryRequest): Stat
   const latest = committed.lastCommit.height;
   const requested = req.height ?? 0n;
   if (requested < 0n) throw sdkError(SdkCode.InvalidRequest, `height must not be negative, got ${requested}`);
-  if (req.prove && requested <= 1n) {
+  // Store queries check the height asked for (handleQueryStore: 0 too is refused); other paths
+  // the height they resolve to, the latest for 0 (CreateQueryContext).
+  const proofHeight = requested === 0n && !req.path.startsWith(STORE_QUERY_PREFIX) ? latest : requested;
+  if (req.prove && proofHeight <= 1n) {
     throw sdkError(
       SdkCode.InvalidRequest,
       "cannot query with proof when height <= 1; please provide a valid height",

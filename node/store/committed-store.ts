@@ -82,6 +82,11 @@ export class CommittedStore implements MultiStore {
     return this.history.earliest(this.info.height);
   }
 
+  /** Bytes of state history held in memory (the encoded reverse diffs of the kept heights). */
+  get historyBytes(): number {
+    return this.history.heldBytes;
+  }
+
   /**
    * The state at `height` (0n: the latest). Throws UnavailableHeightError for a height newer than
    * the last commit or older than the kept window.

@@ -249,7 +249,8 @@ export class MerkleTree {
     const left = this.entries(undefined, key, true).next();
     const right = this.entries(key).next();
     const nonexist: CommitmentProof["nonexist"] = { key: new Uint8Array(key) };
-    // An empty tree has no neighbours: the proof then carries only the key and never verifies.
+    // An empty tree has no neighbours: the proof then carries only the key; a verifier takes the
+    // store root to be the empty tree's, sha256(""), and checks it in the app hash (light/proof.ts).
     if (!left.done) nonexist.left = this.existence(left.value[0]);
     if (!right.done) nonexist.right = this.existence(right.value[0]);
     return { nonexist };

@@ -6,7 +6,9 @@
 //   0x0D ‖ u64be(h) → repeated { varint(len store) ‖ store ‖ varint(len key) ‖ key ‖ 0x00 (absent) | 0x01 ‖ varint(len v) ‖ v }
 // and the record of height h − keepRecent + 1 is deleted in the same batch, so exactly the last
 // keepRecent heights are servable (kill -9 leaves diffs and state consistent). The diffs are also
-// held in memory (loaded at start). The state at height H < latest is rebuilt on demand: take an
+// held in memory (loaded at start), as those same encoded records (a few tens of bytes per written
+// key, where decoded Change objects cost ~450), decoded only to rebuild a version. The state at
+// height H < latest is rebuilt on demand: take an
 // O(1) copy-on-write snapshot of the live trees (or of a newer cached version) and undo the diffs
 // of latest … H+1; the result shares every untouched node with the live trees. A few rebuilt
 // versions are cached (historical state never changes).
@@ -103,8 +105,9 @@ export function decodeChanges(b: Bytes): Change[] {
 }
 
 export class StateHistory {
-  /** Reverse diffs by height, ascending (insertion order). */
-  private readonly diffs = new Map<bigint, Change[]>();
+  /** Reverse diffs by height, ascending (insertion order), encoded as on disk (encodeChanges). */
+  private readonly diffs = new Map<bigint, Bytes>();
+  private diffBytes = 0;
   /** Rebuilt versions by height, least recently used first. */
   private readonly cache = new Map<bigint, Map<string, MerkleTree>>();
 
@@ -127,19 +130,30 @@ export class StateHistory {
     }
     const stale: BatchOps = [];
     let expected = latest;
-    const kept: Array<[bigint, Change[]]> = [];
+    const kept: Array<[bigint, Bytes]> = [];
     for (let i = found.length - 1; i >= 0; i--) {
       const [height, value] = found[i]!;
       if (height === expected && height > latest - BigInt(this.keepRecent) + 1n) {
-        kept.push([height, decodeChanges(value)]);
+        decodeChanges(value); // a corrupt record fails the start, not a later query
+        kept.push([height, new Uint8Array(value)]); // its own buffer, whatever the db hands out
         expected--;
       } else {
         stale.push({ type: "del", key: historyKey(height) });
         expected = -1n; // anything older is cut off from latest by a gap
       }
     }
-    for (let i = kept.length - 1; i >= 0; i--) this.diffs.set(kept[i]![0], kept[i]![1]);
+    for (let i = kept.length - 1; i >= 0; i--) this.hold(kept[i]![0], kept[i]![1]);
     if (stale.length > 0) await db.batch(stale);
+  }
+
+  /** Bytes of the reverse diffs held in memory: the encoded records of the kept heights. */
+  get heldBytes(): number {
+    return this.diffBytes;
+  }
+
+  private hold(height: bigint, record: Bytes): void {
+    this.diffs.set(height, record);
+    this.diffBytes += record.length;
   }
 
   /** Earliest height whose state can be rebuilt, given the latest committed height. */
@@ -152,13 +166,15 @@ export class StateHistory {
   /** Records block `height`'s reverse diff into `ops` (the block's batch) and prunes the oldest. */
   record(height: bigint, changes: Change[], ops: BatchOps): void {
     if (this.keepRecent > 1) {
-      this.diffs.set(height, changes);
-      ops.push({ type: "put", key: historyKey(height), value: encodeChanges(changes) });
+      const record = encodeChanges(changes);
+      this.hold(height, record);
+      ops.push({ type: "put", key: historyKey(height), value: record });
     }
     const cutoff = height - BigInt(this.keepRecent) + 1n;
-    for (const h of this.diffs.keys()) {
+    for (const [h, record] of this.diffs) {
       if (h > cutoff) break;
       this.diffs.delete(h);
+      this.diffBytes -= record.length;
       ops.push({ type: "del", key: historyKey(h) });
     }
     for (const h of this.cache.keys()) if (h < cutoff) this.cache.delete(h);
@@ -194,7 +210,7 @@ export class StateHistory {
     const trees = new Map<string, MerkleTree>();
     for (const [name, tree] of base ?? snapshotLive()) trees.set(name, base ? tree.snapshot() : tree);
     for (let h = from; h > height; h--) {
-      for (const c of this.diffs.get(h)!) {
+      for (const c of decodeChanges(this.diffs.get(h)!)) {
         const tree = trees.get(c.store);
         if (!tree) throw new Error(`state history of height ${h} names unknown store "${c.store}"`);
         if (c.prev === undefined) tree.delete(c.key);

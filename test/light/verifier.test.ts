@@ -12,6 +12,7 @@ import {
   LightClient,
   LightOptionsError,
   NotEnoughVotingPowerError,
+  ProviderError,
   ValidatorSetMismatchError,
   validateLightBlock,
   verifyAdjacent,
@@ -241,6 +242,69 @@ describe("light verification on multi-validator chains", () => {
         }),
       NotEnoughVotingPowerError,
     );
+  });
+
+  it("keeps at most maxTrustedBlocks verified blocks, always the trusted one and the latest", async () => {
+    const chain = buildChain(40, rotating);
+    const opts = {
+      chainId: CHAIN,
+      trustedHeight: 1n,
+      trustedHash: headerHash(chain.get(1n)!().header),
+      mode: "sequential" as const,
+      now,
+      maxTrustedBlocks: 5,
+    };
+    const client = await LightClient.create(source(chain), opts);
+    await client.verifyTo(40n);
+    assert.equal(client.fetched, 39);
+    for (const h of [40n, 37n, 1n]) assert.equal((await client.verifyTo(h)).header.height, h);
+    assert.equal(client.fetched, 39, "40, 37 and the trust root are still held");
+    // 10 was dropped: verified again from the trust root.
+    assert.equal((await client.verifyTo(10n)).header.height, 10n);
+    assert.equal(client.fetched, 48);
+    assert.equal(client.latest().header.height, 40n);
+    await assert.rejects(
+      LightClient.create(source(chain), { ...opts, maxTrustedBlocks: 1 }),
+      LightOptionsError,
+    );
+  });
+
+  it("refuses a source answering a bisection pivot with a block of another height", async () => {
+    const chain = buildChain(40, rotating);
+    let fetches = 0;
+    const liar = {
+      async lightBlock(h: bigint): Promise<LightBlock> {
+        if (++fetches > 200) throw new Error("still fetching after 200 light blocks");
+        // Every pivot is answered with the target (height 40) again.
+        return chain.get(h === 1n ? 1n : 40n)!();
+      },
+    };
+    const client = await LightClient.create(liar, {
+      chainId: CHAIN,
+      trustedHeight: 1n,
+      trustedHash: headerHash(chain.get(1n)!().header),
+      now,
+    });
+    await assert.rejects(client.verifyTo(40n), ProviderError);
+  });
+
+  it("refuses a validator set listing one validator twice (its power would count twice)", () => {
+    // Height 2's set lists A0 twice: A0 and A1 signing would tally 30 of 40 (> 2/3), though they
+    // hold only 20 of the 30 distinct power.
+    const dup = [A[0]!, A[0]!, A[1]!, A[2]!];
+    const chain = buildChain(
+      3,
+      (h) => (h === 1 ? A.slice(0, 4) : dup),
+      (h, set) =>
+        h === 2 ? set.filter((s) => s.key.seed === A[0]!.key.seed || s.key.seed === A[1]!.key.seed) : set,
+    );
+    const opts = {
+      trustingPeriodNs: 3600n * S,
+      maxClockDriftNs: 10n * S,
+      trustLevel: { numerator: 1n, denominator: 3n },
+      nowNs: now(),
+    };
+    assert.throws(() => verifyAdjacent(chain.get(1n)!(), chain.get(2n)!(), opts), ValidatorSetMismatchError);
   });
 
   it("refuses a validator set that the trusted header did not announce", async () => {

@@ -119,10 +119,22 @@ describe("state history and store proofs", () => {
     }))
       records++;
     assert.equal(records, keep - 1);
+    // In memory the history is those same encoded records, nothing more (no decoded objects).
+    const onDisk = async () => {
+      let bytes = 0;
+      for await (const v of db.values({
+        gte: Uint8Array.of(DbPrefix.StateHistory),
+        lt: Uint8Array.of(DbPrefix.StateHistory + 1),
+      }))
+        bytes += v.length;
+      return bytes;
+    };
+    assert.equal(store.historyBytes, await onDisk());
     await db.close();
     db = await openDb(dir);
     store = await CommittedStore.load(db, STORES, { keepRecent: keep });
     check(store);
+    assert.equal(store.historyBytes, await onDisk());
     // Lowering the window at start prunes the records beyond it.
     await db.close();
     db = await openDb(dir);
@@ -186,6 +198,41 @@ describe("state history and store proofs", () => {
     const round = ics23.CommitmentProof.encode(ics23.CommitmentProof.decode(ops[0]!.data)).finish();
     assert.equal(hex(round), hex(ops[0]!.data));
     assert.ok(encodeCommitmentProof);
+  });
+
+  it("proves a key absent from an empty store; a neighbourless proof for a non-empty store fails", async () => {
+    const store = await CommittedStore.load(db, STORES, { keepRecent: 5 });
+    const genesis = new CacheMultiStore(store);
+    genesis.store("bank").set(enc("b"), enc("1"));
+    await db.batch(store.commit(0n, genesis.writes).ops);
+    for (const h of [1n, 2n, 3n]) {
+      const ms = new CacheMultiStore(store);
+      ms.store("bank").set(enc(`b${h}`), enc("2"));
+      if (h === 2n) ms.store("zeta").set(enc("z"), enc("3"));
+      await db.batch(store.commit(h, ms.writes).ops);
+    }
+    // "alpha" stays empty; "zeta" is empty at 1, holds one key from 2 on.
+    const v = store.at(1n);
+    const appHash = versionAppHash(v);
+    const absent = proveStoreKey(v, "alpha", enc("anything"));
+    assert.equal(absent.value, undefined);
+    verifyStoreProof(absent.ops, appHash, "alpha", enc("anything"), undefined);
+    verifyStoreProof(proveStoreKey(v, "zeta", enc("z")).ops, appHash, "zeta", enc("z"), undefined);
+    assert.throws(
+      () => verifyStoreProof(absent.ops, appHash, "alpha", enc("other"), undefined),
+      InvalidProofError,
+    );
+    // The same neighbourless proof, claimed for a store that is not empty, does not link.
+    const v3 = store.at(3n);
+    const zeta = proveStoreKey(v3, "zeta", enc("y"));
+    const forged = [absent.ops[0]!, zeta.ops[1]!].map((op, i) =>
+      i === 0 ? { ...op, key: enc("y"), data: encodeCommitmentProof({ nonexist: { key: enc("y") } }) } : op,
+    );
+    assert.throws(
+      () => verifyStoreProof(forged, versionAppHash(v3), "zeta", enc("y"), undefined),
+      InvalidProofError,
+    );
+    verifyStoreProof(zeta.ops, versionAppHash(v3), "zeta", enc("y"), undefined);
   });
 
   it("snapshots share structure: writes to one copy never show in the other", () => {
