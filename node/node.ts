@@ -51,6 +51,8 @@ export class Node {
     private readonly content: ContentService,
     private readonly txGossip: TxGossip,
     private readonly worker: AttributionWorker | undefined,
+    /** The node's own senders and the facilitator's block listener, released at stop. */
+    private readonly release: () => void,
   ) {}
 
   get rpcPort(): number {
@@ -183,6 +185,7 @@ export class Node {
         app,
         chainId: genesis.chainId,
         sender: opts.x402Facilitator && (await senders.for(opts.x402Facilitator)),
+        policy: opts.x402Policy,
         blockStore,
         blocks: executor,
         logger,
@@ -228,6 +231,10 @@ export class Node {
         content,
         txGossip,
         worker || undefined,
+        () => {
+          x402.stop();
+          senders.close();
+        },
       );
     } catch (err) {
       await db.close();
@@ -239,6 +246,7 @@ export class Node {
   async stop(): Promise<void> {
     await this.worker?.stop();
     await this.producer.stop();
+    this.release();
     await this.rpc.close();
     await this.content.stop();
     this.txGossip.stop();

@@ -1,9 +1,11 @@
 // Every node default in one place. The CLI maps flags onto these.
+
 import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import type { TimeoutConfig } from "./consensus/bft/timeouts.js";
 import { type ContentOptions, DEFAULT_CONTENT_OPTIONS } from "./content/store.js";
 import { DEFAULT_MEMPOOL_OPTIONS, type MempoolOptions } from "./mempool/mempool.js";
 import { DEFAULT_KEEP_RECENT } from "./store/state-history.js";
+import type { FacilitatorPolicy } from "./x402/facilitator.js";
 
 export interface NodeOptions {
   /** Node home: config/ (genesis, keys) and data/ (LevelDB). */
@@ -33,6 +35,8 @@ export interface NodeOptions {
   attributionOperator?: OfflineDirectSigner;
   /** The x402 facilitator's account (signs and pays for settlements): with it /x402/ is served. */
   x402Facilitator?: OfflineDirectSigner;
+  /** What the facilitator agrees to settle (its account pays the gas): minimum amount, payees. */
+  x402Policy?: FacilitatorPolicy;
 }
 
 export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, "home"> = {

@@ -24,6 +24,24 @@ export interface PayingFetchOptions extends Omit<SignPaymentOptions, "nonce"> {
   asset?: string;
   /** Called with what is about to be paid (e.g. to log or to ask the user); false declines. */
   onPayment?: (r: PaymentRequirements, resource: ResourceInfo) => boolean | Promise<boolean>;
+  /**
+   * Whether to sign a payment for `resource` (the server's name for it) when `requested` was
+   * fetched. Default: the same origin and path, so a server cannot have a payment signed for
+   * another API. A server behind a proxy that names its public URL needs its own rule here.
+   */
+  acceptResource?: (resource: string, requested: string) => boolean;
+  /** Longest validity window signed, seconds (default 3600): requirements asking more are declined. */
+  maxValiditySeconds?: number;
+}
+
+function sameOriginAndPath(resource: string, requested: string): boolean {
+  try {
+    const a = new URL(resource);
+    const b = new URL(requested);
+    return a.origin === b.origin && a.pathname === b.pathname;
+  } catch {
+    return false;
+  }
 }
 
 interface Offer {
@@ -79,6 +97,10 @@ function choose(offer: Offer, opts: PayingFetchOptions) {
     else if (opts.chainId !== undefined && chain !== opts.chainId)
       reasons.push(`${r.network}: not ${opts.chainId}`);
     else if (r.asset !== asset) reasons.push(`${r.asset}: not ${asset}`);
+    else if (r.maxTimeoutSeconds > (opts.maxValiditySeconds ?? 3600))
+      reasons.push(
+        `a validity of ${r.maxTimeoutSeconds} s is more than ${opts.maxValiditySeconds ?? 3600} s`,
+      );
     else if (BigInt(r.amount) > opts.maxAmount)
       reasons.push(`${r.amount}${r.asset} is more than ${opts.maxAmount}`);
     else return a;
@@ -99,6 +121,8 @@ export function wrapFetchWithPayment(
     const offer = await readPaymentRequired(first, url);
     const chosen = choose(offer, opts);
     const resource = chosen.resource ?? offer.resource;
+    if (!(opts.acceptResource ?? sameOriginAndPath)(resource.url, url))
+      throw new Error(`not paid: the server names the resource ${resource.url}, but ${url} was requested`);
     if (opts.onPayment && !(await opts.onPayment(chosen.requirements, resource))) return first;
     const payload = await signPayment(signer, chosen.requirements, resource.url, opts);
     const headers = new Headers(init.headers);

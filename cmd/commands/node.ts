@@ -1,6 +1,7 @@
 // `openledgerd init` and `openledgerd start`: create a node home, run a node.
 import { readFile } from "node:fs/promises";
 import { type Command, Option } from "commander";
+import { formatAddress, parseAddress } from "../../node/app/address.js";
 import { devGenesis } from "../../node/genesis/dev-genesis.js";
 import { defaultConsensusParams, validatorJson } from "../../node/genesis/genesis-doc.js";
 import { initHome, isInitialized } from "../../node/genesis/init-home.js";
@@ -98,6 +99,14 @@ export function registerNodeCommands(program: Command): void {
       "with --dev, when the chain is created: put genesis/dev-accounts.json's public test keys in the home's test keyring (alice, the validator's operator, then signs attribution results and x402 settlements)",
     )
     .option(
+      "--x402.min-amount <uopen>",
+      "the facilitator settles only payments of at least this many uopen (its account pays each settlement's gas)",
+    )
+    .option(
+      "--x402.payees <addresses>",
+      "the facilitator settles only payments to these comma-separated addresses (default: any)",
+    )
+    .option(
       "--x402.facilitator <key>",
       "key (test keyring of the home) of the x402 facilitator account, which signs and pays for settlements at /x402/; none turns it off",
       "operator",
@@ -148,8 +157,10 @@ export function registerNodeCommands(program: Command): void {
         );
       }
       const facilitatorKey = keyOption("x402.facilitator");
+      const policy = facilitatorPolicy(opts["x402.minAmount"], opts["x402.payees"]);
       if (facilitatorKey !== "none" && (await keyring.has(facilitatorKey))) {
         options.x402Facilitator = await keyring.signer(facilitatorKey);
+        options.x402Policy = policy;
       } else {
         logger.info({ key: facilitatorKey }, "no facilitator key in the test keyring: /x402/ is off");
       }
@@ -204,4 +215,24 @@ async function addDevKeys(home: string, logger: { info: (o: object, m: string) =
   const keys = accounts.map((a) => [a.name, a.mnemonic] as const);
   for (const [name, mnemonic] of keys) if (!(await keyring.has(name))) await keyring.add(name, { mnemonic });
   logger.info({ keys: keys.map(([n]) => n) }, "added the dev accounts' test keys to the home's test keyring");
+}
+
+/** --x402.min-amount and --x402.payees, checked. */
+function facilitatorPolicy(minAmount: unknown, payees: unknown): NonNullable<NodeOptions["x402Policy"]> {
+  const policy: NonNullable<NodeOptions["x402Policy"]> = {};
+  if (minAmount !== undefined) {
+    if (typeof minAmount !== "string" || !/^[0-9]{1,30}$/.test(minAmount))
+      throw new Error(`--x402.min-amount must be an amount of uopen, got "${String(minAmount)}"`);
+    policy.minAmount = BigInt(minAmount);
+  }
+  if (payees !== undefined) {
+    const list = String(payees)
+      .split(",")
+      .map((a) => a.trim())
+      .filter((a) => a !== "");
+    for (const a of list) parseAddress(a);
+    if (list.length === 0) throw new Error("--x402.payees needs at least one address");
+    policy.payees = new Set(list.map((a) => formatAddress(parseAddress(a))));
+  }
+  return policy;
 }

@@ -46,12 +46,25 @@ export interface FacilitatorDeps {
   /** Seconds a payment must stay valid after the last block, to be included in time (default 10). */
   inclusionMarginSeconds?: bigint;
   settleTimeoutMs?: number;
+  /** What this facilitator agrees to settle (default: any payee, any amount). */
+  policy?: FacilitatorPolicy;
   /** Gas of a plain payment / of a model payment (which opens an attribution job). */
   gas?: { plain: bigint; model: bigint };
   logger?: Logger;
 }
 
 const SETTLEMENT = "/openledger.settlement.v1.MsgSettlePayment";
+
+/**
+ * The facilitator's account pays the gas of every settlement, and /x402/settle is open: without
+ * limits anyone can make it pay for tiny payments between their own accounts. A public node sets them.
+ */
+export interface FacilitatorPolicy {
+  /** Smallest payment settled (e.g. at least the settlement's fee). */
+  minAmount?: bigint;
+  /** Only payments to these addresses (e.g. the operator's own resource servers). */
+  payees?: ReadonlySet<string>;
+}
 
 /** A payment checked against its requirements and state. */
 interface Checked {
@@ -198,6 +211,7 @@ export class Facilitator {
         `the payment is ${auth.value}${denom}, the requirements ask exactly ${requirements.amount}`,
       );
     if (BigInt(auth.value) === 0n) throw new Refusal(REASONS.value, "the payment amount must be positive");
+    this.checkPolicy(auth.to, BigInt(auth.value), denom);
     const extra = requirements.extra ?? {};
     if (
       (auth.modelId ?? "0") !== (extra.modelId ?? "0") ||
@@ -229,6 +243,15 @@ export class Facilitator {
         `${auth.from} has ${balance}${denom}, the payment is ${auth.value}${denom}`,
       );
     return { parsed, authorization };
+  }
+
+  /** The operator's limits: its account pays every settlement's gas, so it may choose what to pay for. */
+  private checkPolicy(payee: string, amount: bigint, denom: string): void {
+    const { minAmount, payees } = this.deps.policy ?? {};
+    if (payees !== undefined && !payees.has(payee))
+      throw new Refusal(REASONS.requirements, `this facilitator does not settle payments to ${payee}`);
+    if (minAmount !== undefined && amount < minAmount)
+      throw new Refusal(REASONS.value, `this facilitator settles payments of at least ${minAmount}${denom}`);
   }
 
   private checkWindow(a: PaymentAuthorization): void {

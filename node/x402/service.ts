@@ -6,7 +6,7 @@ import type { CommittedBlockEvent } from "../rpc/backend.js";
 import type { HttpRoute } from "../rpc/server.js";
 import type { BlockStore } from "../store/block-store.js";
 import type { TxSender } from "../tx-sender.js";
-import { Facilitator } from "./facilitator.js";
+import { Facilitator, type FacilitatorPolicy } from "./facilitator.js";
 import { facilitatorRoute, X402_PATH } from "./http.js";
 
 export interface FacilitatorServiceDeps {
@@ -16,6 +16,7 @@ export interface FacilitatorServiceDeps {
   sender?: TxSender;
   blockStore: Pick<BlockStore, "height" | "block">;
   blocks: { subscribe(listener: (e: CommittedBlockEvent) => void): () => void };
+  policy?: FacilitatorPolicy;
   logger?: Logger;
 }
 
@@ -45,6 +46,7 @@ export async function startFacilitator(
     chainId: deps.chainId,
     sender,
     chainTime: () => time,
+    policy: deps.policy,
     logger: deps.logger,
   });
   return { route: facilitatorRoute(facilitator), stop: unsubscribe };

@@ -8,7 +8,7 @@ import { assertIsDeliverTxSuccess, StargateClient } from "@cosmjs/stargate";
 import { connectOpenledger } from "../../client/index.js";
 import { decodeHeader, encodeHeader } from "../../client/x402/codec.js";
 import { paymentResponse, wrapFetchWithPayment } from "../../client/x402/fetch.js";
-import { requirePayment } from "../../client/x402/middleware.js";
+import { requirePayment, withPayment } from "../../client/x402/middleware.js";
 import { paymentPayload, signPayment } from "../../client/x402/payer.js";
 import {
   HEADERS,
@@ -264,6 +264,33 @@ describe("e2e: x402 payments through the node's facilitator", function () {
     } finally {
       await new Promise<void>((r) => app.close(() => r()));
     }
+  });
+
+  it("the paying fetch signs nothing for another resource or an overlong validity", async () => {
+    const paywall = { facilitator: `${ctx.node.rpcUrl}/x402`, chainId: CHAIN_ID };
+    const routes: [string, Parameters<typeof withPayment>][] = [
+      [
+        "/elsewhere",
+        [{ amount: 50n, payTo: bob }, { ...paywall, resourceUrl: () => "http://api.other/v1/x" }, () => {}],
+      ],
+      ["/long", [{ amount: 50n, payTo: bob, maxTimeoutSeconds: 7200 }, paywall, () => {}]],
+    ];
+    const handlers = new Map(routes.map(([path, args]) => [path, withPayment(...args)]));
+    const app = createServer((req, res) => void handlers.get(req.url ?? "")?.(req, res));
+    await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    const before = await balanceOf(ctx.node.rpcUrl, devAccount("eve").address);
+    try {
+      const pay = wrapFetchWithPayment(fetch, await aminoWallet("eve"), { maxAmount: 50n });
+      await assert.rejects(
+        pay(`${base}/elsewhere`),
+        /not paid: the server names the resource http:\/\/api.other/,
+      );
+      await assert.rejects(pay(`${base}/long`), /a validity of 7200 s is more than 3600 s/);
+    } finally {
+      await new Promise<void>((r) => app.close(() => r()));
+    }
+    assert.equal(await balanceOf(ctx.node.rpcUrl, devAccount("eve").address), before);
   });
 
   it("100 concurrent payments of one payer with distinct nonces all settle", async function () {
