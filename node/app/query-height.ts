@@ -8,7 +8,7 @@
 //     ICS23 ProofOps of node/store/store-proofs.ts; gRPC paths ignore prove (no proof of a
 //     computed answer exists), as the SDK does.
 import type { CommittedStore, StateVersion } from "../store/committed-store.js";
-import { UnavailableHeightError } from "../store/state-history.js";
+import { HistoryBusyError, UnavailableHeightError } from "../store/state-history.js";
 import { proveStoreKey } from "../store/store-proofs.js";
 import type { QueryRequest, QueryResponse } from "./application.js";
 import { SdkCode, sdkError } from "./errors.js";
@@ -38,6 +38,7 @@ export function queryVersion(committed: CommittedStore, req: QueryRequest): Stat
   try {
     return committed.at(requested);
   } catch (err) {
+    if (err instanceof HistoryBusyError) throw sdkError(SdkCode.InvalidRequest, err.message);
     if (err instanceof UnavailableHeightError) {
       throw sdkError(
         SdkCode.NotFound,

@@ -23,6 +23,8 @@ export interface CommitInfo {
 export interface CommittedStoreOptions {
   /** Recent heights whose state stays queryable, the latest included (≥ 1; default 100). */
   keepRecent?: number;
+  /** Rebuild work allowed per second, in bytes of reverse diffs (default REBUILD_BYTES_PER_SECOND). */
+  rebuildBytesPerSecond?: number;
 }
 
 /** The committed state at one height: read-only stores over that height's trees. */
@@ -57,7 +59,7 @@ export class CommittedStore implements MultiStore {
     storeNames: readonly string[],
     opts: CommittedStoreOptions = {},
   ): Promise<CommittedStore> {
-    const history = new StateHistory(opts.keepRecent ?? DEFAULT_KEEP_RECENT);
+    const history = new StateHistory(opts.keepRecent ?? DEFAULT_KEEP_RECENT, opts.rebuildBytesPerSecond);
     const store = new CommittedStore(db, storeNames, history);
     const raw = await db.get(COMMIT_INFO_KEY);
     if (!raw) return store;

@@ -104,14 +104,33 @@ export function decodeChanges(b: Bytes): Change[] {
   return out;
 }
 
+/**
+ * Too much rebuilding asked at once: rebuilding runs on the event loop that also runs consensus,
+ * and any RPC caller can ask for an old height, so the undo work per second is capped.
+ */
+export class HistoryBusyError extends Error {
+  override name = "HistoryBusyError";
+}
+
+/** Undo work allowed per second, in bytes of encoded reverse diffs (~40 bytes per written key). */
+export const REBUILD_BYTES_PER_SECOND = 4 * 1024 * 1024;
+
 export class StateHistory {
+  /** Rebuild budget (token bucket over diff bytes): what is left, and when it was last refilled. */
+  private budget: number;
+  private refilledAt = performance.now();
+
   /** Reverse diffs by height, ascending (insertion order), encoded as on disk (encodeChanges). */
   private readonly diffs = new Map<bigint, Bytes>();
   private diffBytes = 0;
   /** Rebuilt versions by height, least recently used first. */
   private readonly cache = new Map<bigint, Map<string, MerkleTree>>();
 
-  constructor(readonly keepRecent: number = DEFAULT_KEEP_RECENT) {
+  constructor(
+    readonly keepRecent: number = DEFAULT_KEEP_RECENT,
+    private readonly rebuildBytesPerSecond = REBUILD_BYTES_PER_SECOND,
+  ) {
+    this.budget = rebuildBytesPerSecond;
     if (!Number.isSafeInteger(keepRecent) || keepRecent < 1) {
       throw new Error(
         `keep-recent must be an integer ≥ 1 (1 keeps only the latest height), got ${keepRecent}`,
@@ -207,6 +226,7 @@ export class StateHistory {
         base = trees;
       }
     }
+    this.spend(from, height);
     const trees = new Map<string, MerkleTree>();
     for (const [name, tree] of base ?? snapshotLive()) trees.set(name, base ? tree.snapshot() : tree);
     for (let h = from; h > height; h--) {
@@ -220,5 +240,23 @@ export class StateHistory {
     this.cache.set(height, trees);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     return trees;
+  }
+
+  /** Takes the cost of undoing heights (height, from] from the budget, or throws HistoryBusyError. */
+  private spend(from: bigint, height: bigint): void {
+    let cost = 0;
+    for (let h = from; h > height; h--) cost += this.diffs.get(h)?.length ?? 0;
+    const now = performance.now();
+    const rate = this.rebuildBytesPerSecond;
+    const refill = ((now - this.refilledAt) / 1000) * rate;
+    this.budget = Math.min(rate, this.budget + refill);
+    this.refilledAt = now;
+    // A rebuild bigger than a whole second's budget is let through once the bucket is full.
+    if (cost > this.budget && this.budget < rate)
+      throw new HistoryBusyError(
+        `rebuilding the state at height ${height} means undoing ${cost} bytes of changes; the node allows ` +
+          `${rate} per second and is busy: retry in a second`,
+      );
+    this.budget -= cost;
   }
 }

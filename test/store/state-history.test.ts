@@ -12,7 +12,7 @@ import { type Db, DbPrefix, openDb } from "../../node/store/db.js";
 import { encodeCommitmentProof } from "../../node/store/ics23-proofs.js";
 import { MerkleTree } from "../../node/store/merkle-tree.js";
 import { CacheMultiStore } from "../../node/store/multi-store.js";
-import { UnavailableHeightError } from "../../node/store/state-history.js";
+import { HistoryBusyError, UnavailableHeightError } from "../../node/store/state-history.js";
 import { type ProofOp, proveStoreKey, versionAppHash } from "../../node/store/store-proofs.js";
 
 const STORES = ["alpha", "bank", "zeta"];
@@ -233,6 +233,23 @@ describe("state history and store proofs", () => {
       InvalidProofError,
     );
     verifyStoreProof(zeta.ops, versionAppHash(v3), "zeta", enc("y"), undefined);
+  });
+
+  it("caps the rebuild work per second: a burst of old-height queries is refused until the budget refills", async () => {
+    // A small budget (64 KiB of reverse diffs per second) and blocks of ~2.5 KiB of changes each.
+    const store = await CommittedStore.load(db, STORES, { keepRecent: 20, rebuildBytesPerSecond: 64 * 1024 });
+    await db.batch(store.commit(0n, new CacheMultiStore(store).writes).ops);
+    for (let h = 1n; h <= 20n; h++) {
+      const ms = new CacheMultiStore(store);
+      for (let w = 0; w < 64; w++) ms.store("bank").set(enc(`key-${w}`), enc(`${h}-${"x".repeat(20)}`));
+      await db.batch(store.commit(h, ms.writes).ops);
+    }
+    store.at(2n); // 18 blocks undone: most of the budget
+    assert.throws(() => store.at(3n), HistoryBusyError, "no budget left for a second rebuild at once");
+    assert.equal(store.at(20n).height, 20n, "the latest height needs no rebuild");
+    assert.equal(store.at(2n).height, 2n, "a cached version costs nothing");
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal(store.at(3n).height, 3n, "served once the budget refilled");
   });
 
   it("snapshots share structure: writes to one copy never show in the other", () => {
