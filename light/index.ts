@@ -4,6 +4,7 @@ export { type LightBlockSource, LightClient, type LightClientOptions } from "./c
 export * from "./errors.js";
 export { type ProofOpLike, STORE_PROOF_OP_TYPE, verifyStoreProof } from "./proof.js";
 export { commitFromJson, headerFromJson, type QueryAnswer, RpcProvider } from "./provider.js";
+export { LightProxy, type LightProxyOptions, startLightProxy } from "./proxy.js";
 export { type VerifiedValue, verifiedBalance, verifiedStoreQuery } from "./query.js";
 export {
   DEFAULT_MAX_CLOCK_DRIFT_NS,

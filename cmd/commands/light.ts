@@ -6,6 +6,7 @@ import {
   LightClient,
   type LightClientOptions,
   RpcProvider,
+  startLightProxy,
   type TrustLevel,
   verifiedBalance,
 } from "../../light/index.js";
@@ -134,10 +135,25 @@ export function registerLightCommands(program: Command): void {
     .description("light client: verify headers from a trusted one, trusting the RPC node for nothing");
   light.requiredOption("--rpc <url>", "RPC endpoint of a node (http://host:port)");
   light.option("--height <height>", "verify up to this height (default: the latest)");
+  light.option(
+    "--proxy <host:port>",
+    "serve JSON-RPC here, passing on only verified answers (status, header, commit, validators, abci_query of store keys, bank balances, accounts)",
+  );
   addOutputOption(addTrustOptions(light, true)).action(async (_opts: unknown, cmd: Command) => {
-    const o = cmd.opts<TrustFlags & { rpc: string; height?: string }>();
+    const o = cmd.opts<TrustFlags & { rpc: string; height?: string; proxy?: string }>();
+    const listen = o.proxy === undefined ? undefined : /^([^:]+):(\d{1,5})$/.exec(o.proxy);
+    if (o.proxy !== undefined && (!listen || Number(listen[2]) > 65535))
+      throw new Error(`--proxy must be host:port, got "${o.proxy}"`);
     const provider = new RpcProvider(o.rpc);
     const client = await openClient(provider, o);
+    if (listen) {
+      const proxy = await startLightProxy({ client, provider, host: listen[1]!, port: Number(listen[2]) });
+      process.stderr.write(`light proxy for ${o.rpc} serving verified answers at ${proxy.url}\n`);
+      const stop = () => void proxy.close().then(() => process.exit(0));
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      return new Promise<void>(() => {});
+    }
     const target =
       o.height === undefined ? (await provider.status()).latestHeight : parseHeight(o.height, "--height");
     const lb = await client.verifyTo(target);

@@ -3,13 +3,14 @@
 // every tampered answer (balance value, proof bytes, header field, commit signature) is refused.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { StargateClient } from "@cosmjs/stargate";
 import { RpcProvider } from "../../light/index.js";
 import { headerHash } from "../../node/types/header.js";
 import { DENOM, devAccount, useNode } from "../e2e/harness.js";
+import { flipB64, type Json, startProxy, type Tamper } from "./tamper-proxy.js";
 
 const BIN = fileURLToPath(new URL("../../bin/openledgerd.js", import.meta.url));
 
@@ -20,37 +21,6 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     });
   });
 }
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON-RPC bodies being rewritten
-type Json = any;
-type Tamper = (method: string, result: Json) => void;
-
-/** Forwards JSON-RPC POSTs to `target`, letting `tamper` rewrite each result. */
-async function startProxy(target: string, state: { tamper?: Tamper }): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString("utf8");
-    const upstream = await fetch(target, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-    });
-    const json = (await upstream.json()) as Json;
-    const method = JSON.parse(body).method as string;
-    if (json.result && state.tamper) state.tamper(method, json.result);
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify(json));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return server;
-}
-
-const flipB64 = (s: string, at = 0) => {
-  const b = Buffer.from(s, "base64");
-  b[Math.min(at, b.length - 1)]! ^= 1;
-  return b.toString("base64");
-};
 
 describe("verified queries from the CLI, through a tampering proxy", function () {
   this.timeout(120_000);
