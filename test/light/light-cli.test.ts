@@ -10,7 +10,7 @@ import { StargateClient } from "@cosmjs/stargate";
 import { RpcProvider } from "../../light/index.js";
 import { headerHash } from "../../node/types/header.js";
 import { DENOM, devAccount, useNode } from "../e2e/harness.js";
-import { flipB64, type Json, startProxy, type Tamper } from "./tamper-proxy.js";
+import { flipB64, startProxy, type Tamper } from "./tamper-proxy.js";
 
 const BIN = fileURLToPath(new URL("../../bin/openledgerd.js", import.meta.url));
 
