@@ -7,7 +7,6 @@
 // every rebroadcastMs. At start the WAL's inputs of the current height are replayed; blocks decided
 // elsewhere arrive through block sync (applySynced).
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
-import type { Block } from "cosmjs-types/tendermint/types/block";
 import type { Commit, Part, Vote } from "cosmjs-types/tendermint/types/types";
 import type { Application } from "../../app/application.js";
 import type { GenesisDoc } from "../../genesis/genesis-doc.js";
