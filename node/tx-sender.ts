@@ -63,6 +63,8 @@ interface InFlight {
   done?: (o: TxOutcome) => void;
   /** Its waiter gave up (sendAndWait timed out): if evicted, it is dropped, never signed again. */
   abandoned?: boolean;
+  /** The tx's timeout_height: once a block of this height is committed without it, it never can be. */
+  timeoutHeight?: bigint;
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
@@ -91,8 +93,17 @@ export class TxSender {
     );
   }
 
-  /** send, then waits for the block that includes it (or until timeoutMs: code -1). */
-  async sendAndWait(msgs: readonly EncodeObject[], gas: bigint, timeoutMs: number): Promise<TxOutcome> {
+  /**
+   * send, then waits for the block that includes it. With `timeoutHeight` the tx carries it (the
+   * SDK's timeout_height): when block `timeoutHeight` is committed without it, the answer is final
+   * (code -2: it can never be included). Without, or if blocks stop, timeoutMs answers code -1.
+   */
+  async sendAndWait(
+    msgs: readonly EncodeObject[],
+    gas: bigint,
+    timeoutMs: number,
+    opts: { timeoutHeight?: bigint } = {},
+  ): Promise<TxOutcome> {
     if (!this.deps.subscribe) throw new Error("TxSender.sendAndWait needs the committed-block subscription");
     let resolve!: (o: TxOutcome) => void;
     const outcome = new Promise<TxOutcome>((r) => {
@@ -106,6 +117,7 @@ export class TxSender {
       hashHex: "",
       resubmits: 0,
       done: resolve,
+      timeoutHeight: opts.timeoutHeight,
     };
     const admitted = await this.serial(() => this.admit(entry));
     if (admitted.code !== 0)
@@ -219,7 +231,7 @@ export class TxSender {
     const { address, pubkey } = await this.key();
     const bodyBytes = this.registry.encode({
       typeUrl: "/cosmos.tx.v1beta1.TxBody",
-      value: { messages: entry.msgs, memo: "" },
+      value: { messages: entry.msgs, memo: "", timeoutHeight: entry.timeoutHeight ?? 0n },
     });
     const pk = {
       typeUrl: "/cosmos.crypto.secp256k1.PubKey",
@@ -263,6 +275,18 @@ export class TxSender {
           codespace: r.codespace,
           height: e.block.header.height,
           data: r.data,
+        });
+      } else if (entry.timeoutHeight !== undefined && e.block.header.height >= entry.timeoutHeight) {
+        // Past its timeout height: no later block can include it (the recheck evicts it).
+        this.remove(entry);
+        dropped = true;
+        entry.done?.({
+          hash: entry.hash,
+          code: -2,
+          log: `not included by its timeout height ${entry.timeoutHeight}: it never will be`,
+          codespace: "",
+          height: 0n,
+          data: new Uint8Array(),
         });
       } else if (!this.stillPending(entry)) {
         this.remove(entry);

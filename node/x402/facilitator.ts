@@ -41,6 +41,10 @@ export interface FacilitatorDeps {
   sender: Pick<TxSender, "address" | "sendAndWait">;
   /** Unix seconds of the last committed block (the chain's clock; never the wall clock). */
   chainTime: () => bigint;
+  /** Height of the last committed block. */
+  chainHeight: () => bigint;
+  /** Blocks a settlement tx may wait to be included (its timeout_height), default 20. */
+  settleBlocks?: bigint;
   /** The denom payments use (the settlement module's params.denom). */
   denom?: string;
   /** Seconds a payment must stay valid after the last block, to be included in time (default 10). */
@@ -54,6 +58,7 @@ export interface FacilitatorDeps {
 }
 
 const SETTLEMENT = "/openledger.settlement.v1.MsgSettlePayment";
+const DEFAULT_SETTLE_BLOCKS = 20n;
 
 /**
  * The facilitator's account pays the gas of every settlement, and /x402/settle is open: without
@@ -149,10 +154,15 @@ export class Facilitator {
       outputText: output?.text ?? "",
     };
     const gas = this.deps.gas ?? { plain: 200_000n, model: 600_000n };
+    // The tx expires at a height: a settlement answered as failed can never commit later (which
+    // would charge a payer the resource server did not serve). The wall-clock timeout is for a
+    // chain that stopped.
+    const timeoutHeight = this.deps.chainHeight() + (this.deps.settleBlocks ?? DEFAULT_SETTLE_BLOCKS);
     const outcome = await this.deps.sender.sendAndWait(
       [{ typeUrl: SETTLEMENT, value: msg }],
       output ? gas.model : gas.plain,
-      this.deps.settleTimeoutMs ?? 30_000,
+      this.deps.settleTimeoutMs ?? 60_000,
+      { timeoutHeight },
     );
     const transaction = toHex(outcome.hash).toUpperCase();
     if (outcome.code === 0) {

@@ -36,16 +36,19 @@ export async function startFacilitator(
     return { route: { prefix: X402_PATH, handle }, stop() {} };
   }
   let time = 0n;
-  const last = deps.blockStore.height > 0n ? await deps.blockStore.block(deps.blockStore.height) : undefined;
+  let height = deps.blockStore.height;
+  const last = height > 0n ? await deps.blockStore.block(height) : undefined;
   if (last) time = last.block.header.time.seconds;
   const unsubscribe = deps.blocks.subscribe((e) => {
     time = e.block.header.time.seconds;
+    height = e.block.header.height;
   });
   const facilitator = new Facilitator({
     app: deps.app,
     chainId: deps.chainId,
     sender,
     chainTime: () => time,
+    chainHeight: () => height,
     policy: deps.policy,
     logger: deps.logger,
   });

@@ -171,4 +171,25 @@ describe("TxSender (scripted chain)", () => {
     assert.equal((await next).code, 0);
     s.close();
   });
+
+  it("a tx with a timeout height not included by then gets a final answer (it can never commit later)", async () => {
+    const chain = new Chain();
+    const s = await sender(chain);
+    const waiting = s.sendAndWait([msg(1)], 100_000n, 60_000, { timeoutHeight: 3n });
+    await settle();
+    assert.equal(TxBody.decode(TxRaw.decode(chain.mempool[0]!.tx).bodyBytes).timeoutHeight, 3n, "signed in");
+    chain.commit(0);
+    chain.commit(0);
+    let answered = false;
+    void waiting.then(() => {
+      answered = true;
+    });
+    await settle();
+    assert.equal(answered, false, "still includable at heights 1 and 2");
+    chain.commit(0); // block 3: its last chance, passed
+    const outcome = await waiting;
+    assert.equal(outcome.code, -2);
+    assert.match(outcome.log, /not included by its timeout height 3/);
+    s.close();
+  });
 });
