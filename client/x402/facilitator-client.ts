@@ -3,7 +3,8 @@
 import type { FacilitatorRequest, SettleResponse, SupportedResponse, VerifyResponse } from "./types.js";
 
 /** Default limit of one facilitator call: above /settle's own wait for a block (30 s on a node). */
-export const FACILITATOR_TIMEOUT_MS = 60_000;
+// Longer than a node facilitator waits for its settlement (20 blocks, at most 60 s), so the answer is its.
+export const FACILITATOR_TIMEOUT_MS = 90_000;
 
 export class FacilitatorClient {
   private readonly base: string;
