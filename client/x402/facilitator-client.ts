@@ -2,8 +2,10 @@
 // `http://127.0.0.1:26657/x402`.
 import type { FacilitatorRequest, SettleResponse, SupportedResponse, VerifyResponse } from "./types.js";
 
-/** Default limit of one facilitator call: above /settle's own wait for a block (30 s on a node). */
-// Longer than a node facilitator waits for its settlement (20 blocks, at most 60 s), so the answer is its.
+/**
+ * Default limit of one facilitator call: longer than a node facilitator waits for its settlement
+ * (20 blocks, at most 60 s), so the facilitator's final answer is the one acted on.
+ */
 export const FACILITATOR_TIMEOUT_MS = 90_000;
 
 export class FacilitatorClient {
