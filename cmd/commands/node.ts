@@ -149,7 +149,7 @@ export function registerNodeCommands(program: Command): void {
       };
       const operatorKey = keyOption("attribution.operator");
       if (operatorKey !== "none" && (await keyring.has(operatorKey))) {
-        options.attributionOperator = await keyring.signer(operatorKey);
+        options.attributionOperator = await keyring.nativeSigner(operatorKey);
       } else {
         logger.info(
           { key: operatorKey },
@@ -159,7 +159,7 @@ export function registerNodeCommands(program: Command): void {
       const facilitatorKey = keyOption("x402.facilitator");
       const policy = facilitatorPolicy(opts["x402.minAmount"], opts["x402.payees"]);
       if (facilitatorKey !== "none" && (await keyring.has(facilitatorKey))) {
-        options.x402Facilitator = await keyring.signer(facilitatorKey);
+        options.x402Facilitator = await keyring.nativeSigner(facilitatorKey);
         options.x402Policy = policy;
       } else {
         logger.info({ key: facilitatorKey }, "no facilitator key in the test keyring: /x402/ is off");
