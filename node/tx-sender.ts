@@ -257,6 +257,7 @@ export class TxSender {
 
   /** Resolves the included txs; signs again those the recheck evicted. */
   private onCommit(e: CommittedBlockEvent): void {
+    if (this.inFlight.length === 0) return;
     const included = new Map<string, number>();
     e.block.data.txs.forEach((tx, i) => {
       included.set(hex(sha256(tx)), i);

@@ -71,8 +71,10 @@ export class EventHub {
   }
 
   private onBlock(e: CommittedBlockEvent): void {
+    // Nobody subscribed or waiting: nothing to hash or encode (a block can hold thousands of txs).
+    if (this.subscribers.size === 0 && this.txWaiters.size === 0) return;
     try {
-      for (const ev of blockEvents(e)) this.publish(ev);
+      if (this.subscribers.size > 0) for (const ev of blockEvents(e)) this.publish(ev);
       const { block, resultFinalizeBlock } = e;
       block.data.txs.forEach((tx, index) => {
         const result = resultFinalizeBlock.txResults[index];
