@@ -18,6 +18,8 @@ import { StakingKeeper, stakingModule } from "./staking/index.js";
 export interface AppModules {
   modules: Module[];
   ante: AnteHandler;
+  /** The ante handler's cache of verified signatures (mempool admission may fill it ahead). */
+  signatures: VerifiedSignatures;
   keepers: {
     auth: AuthKeeper;
     bank: BankKeeper;
@@ -61,7 +63,8 @@ export function buildModules(): AppModules {
     settlementModule(settlement),
   ] as Module[];
   const keepers = { auth, bank, staking, datanets, models, attribution, settlement };
-  return { modules, ante: newAnteHandler(auth, bank, new VerifiedSignatures()), keepers };
+  const signatures = new VerifiedSignatures();
+  return { modules, ante: newAnteHandler(auth, bank, signatures), keepers, signatures };
 }
 
 export const STORE_NAMES = [

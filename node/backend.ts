@@ -28,6 +28,8 @@ import { validatorToProto } from "./types/validator.js";
 export interface BackendDeps {
   /** Called with each tx broadcast_tx admitted (node.ts: TxGossip.publish). */
   onAdmitted?: (tx: Uint8Array) => void;
+  /** Checks a tx's signature off the main thread before CheckTx (node.ts: SignaturePreverifier). */
+  preverify?: (tx: Uint8Array) => Promise<void>;
   genesis: GenesisDoc;
   app: Application;
   blockStore: BlockStore;
@@ -178,6 +180,7 @@ export class NodeBackend implements RpcBackend {
   }
 
   async broadcastTx(tx: Uint8Array): Promise<ResponseCheckTx> {
+    await this.d.preverify?.(tx);
     await this.d.idle();
     const started = performance.now();
     const result = this.d.mempool.add(tx);

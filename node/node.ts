@@ -17,10 +17,12 @@ import { SingleValidatorProducer } from "./consensus/single-validator.js";
 import { ContentIndexer } from "./content/indexer.js";
 import { ContentService } from "./content/service.js";
 import { ContentStore } from "./content/store.js";
+import { VerifyPool } from "./crypto/verify-pool.js";
 import { explorerRoute } from "./explorer/route.js";
 import { type GenesisDoc, parseGenesisDoc } from "./genesis/genesis-doc.js";
 import type { Logger } from "./logger.js";
 import { Mempool } from "./mempool/mempool.js";
+import { SignaturePreverifier } from "./mempool/preverify.js";
 import { NodeMetrics, startMetricsServer } from "./metrics.js";
 import { homePaths, type NodeOptions } from "./options.js";
 import { type P2PHost, startP2PHost } from "./p2p/host.js";
@@ -68,7 +70,7 @@ export class Node {
     const db = await openDb(paths.db);
     try {
       const committed = await CommittedStore.load(db, STORE_NAMES, { keepRecent: opts.pruningKeepRecent });
-      const { modules, ante } = buildModules();
+      const { modules, ante, signatures } = buildModules();
       const app = new BaseApp({ chainId: genesis.chainId, db, committed, modules, ante });
       const blockStore = await BlockStore.open(db);
       const txIndex = new TxIndex(db);
@@ -142,6 +144,8 @@ export class Node {
         beforeAdd: idle,
         onAdmitted: () => metrics.mempoolSize.set(mempool.size),
       });
+      const verifyPool = new VerifyPool();
+      const preverifier = new SignaturePreverifier(app, genesis.chainId, signatures, verifyPool);
       const backend = new NodeBackend({
         genesis,
         app,
@@ -157,6 +161,7 @@ export class Node {
         idle,
         validatorSets: bft?.validatorHistory ?? new ValidatorHistory(db, genesis),
         onAdmitted: (tx) => void txGossip.publish(tx),
+        preverify: (tx) => preverifier.preverify(tx),
         metrics,
       });
       const senders = new TxSenders({
@@ -234,6 +239,7 @@ export class Node {
         () => {
           x402.stop();
           senders.close();
+          void verifyPool.close();
         },
       );
     } catch (err) {

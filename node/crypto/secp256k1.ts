@@ -53,16 +53,25 @@ export class VerifiedSignatures {
 
   constructor(private readonly capacity = 100_000) {}
 
-  verify(pubkey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-    const digest = sha256(message);
-    const id = signatureId(pubkey, digest, signature);
-    if (this.seen.has(id)) return true;
-    if (!verifyDigest(pubkey, digest, signature)) return false;
+  /** Records a triple verified elsewhere (the worker pool), by the sha256 of its sign bytes. */
+  rememberDigest(pubkey: Uint8Array, digest: Uint8Array, signature: Uint8Array): void {
+    this.add(signatureId(pubkey, digest, signature));
+  }
+
+  private add(id: string): void {
     this.seen.add(id);
     if (this.seen.size > this.capacity) {
       const oldest = this.seen.values().next().value;
       if (oldest !== undefined) this.seen.delete(oldest);
     }
+  }
+
+  verify(pubkey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+    const digest = sha256(message);
+    const id = signatureId(pubkey, digest, signature);
+    if (this.seen.has(id)) return true;
+    if (!verifyDigest(pubkey, digest, signature)) return false;
+    this.add(id);
     return true;
   }
 }
