@@ -63,9 +63,14 @@ export class VerifyPool {
     const batch = this.batch;
     this.batch = [];
     if (batch.length === 0) return;
-    if (!this.alive) return batch.forEach((b) => b.resolve(false));
+    if (!this.alive) {
+      for (const b of batch) b.resolve(false);
+      return;
+    }
     const id = this.nextId++;
-    this.pending.set(id, (results) => batch.forEach((b, i) => b.resolve(results[i] === true)));
+    this.pending.set(id, (results) => {
+      for (const [i, b] of batch.entries()) b.resolve(results[i] === true);
+    });
     this.worker.postMessage({ id, items: batch.map((b) => b.item) });
   }
 }
