@@ -59,6 +59,10 @@ export interface FacilitatorDeps {
 
 const SETTLEMENT = "/openledger.settlement.v1.MsgSettlePayment";
 const DEFAULT_SETTLE_BLOCKS = 20n;
+/** How long a verified payment is held for its resource server's /settle. */
+const RESERVATION_MS = 60_000;
+
+const keyOf = (a: PaymentAuthorization) => `${a.from}/${toHex(a.nonce)}`;
 
 /**
  * The facilitator's account pays the gas of every settlement, and /x402/settle is open: without
@@ -81,6 +85,8 @@ class Refusal extends X402Error {}
 
 export class Facilitator {
   private readonly settling = new Set<string>();
+  /** Verified payments held for the resource server that verified them: key → until (ms). */
+  private readonly reserved = new Map<string, number>();
   readonly network: string;
 
   constructor(private readonly deps: FacilitatorDeps) {
@@ -92,9 +98,27 @@ export class Facilitator {
     return { kinds, extensions: [], signers: { "cosmos:*": [await this.deps.sender.address()] } };
   }
 
+  /**
+   * A verified payment is held for its resource server until it settles (or RESERVATION_MS pass):
+   * the same payment verified meanwhile by another resource server is refused, so only one handler
+   * runs for it. Not consensus: the chain's nonce record stays the authority.
+   */
   verify(body: unknown): VerifyResponse {
     try {
       const { authorization } = this.check(body);
+      const key = keyOf(authorization);
+      const now = Date.now();
+      // Oldest first (one fixed hold time): drop the expired ones at the front.
+      for (const [k, until] of this.reserved) {
+        if (until > now) break;
+        this.reserved.delete(k);
+      }
+      if (this.reserved.has(key) || this.settling.has(key))
+        throw new Refusal(
+          REASONS.nonceUsed,
+          `nonce 0x${toHex(authorization.nonce)} of ${authorization.from} is in use by another request`,
+        );
+      this.reserved.set(key, now + RESERVATION_MS);
       return { isValid: true, payer: authorization.from };
     } catch (err) {
       const { reason, message } = describe(err, REASONS.unexpectedVerify);
@@ -123,7 +147,7 @@ export class Facilitator {
       return fail(err);
     }
     const a = checked.authorization;
-    const key = `${a.from}/${toHex(a.nonce)}`;
+    const key = keyOf(a);
     if (this.settling.has(key))
       return fail(
         new Refusal(REASONS.nonceUsed, `nonce 0x${toHex(a.nonce)} of ${a.from} is being settled already`),
@@ -137,6 +161,7 @@ export class Facilitator {
       return fail(err, a.from);
     } finally {
       this.settling.delete(key);
+      this.reserved.delete(key);
     }
   }
 

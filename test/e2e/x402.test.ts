@@ -293,6 +293,26 @@ describe("e2e: x402 payments through the node's facilitator", function () {
     assert.equal(await balanceOf(ctx.node.rpcUrl, devAccount("eve").address), before);
   });
 
+  it("a verified payment is held for its resource server: another /verify of it is refused until it settles", async () => {
+    const { req, payload } = await signed("eve");
+    const body = JSON.stringify({
+      paymentPayload: paymentPayload(2, req, payload),
+      paymentRequirements: req,
+    });
+    const post = async (path: string) =>
+      (await (await fetch(`${ctx.node.rpcUrl}/x402/${path}`, { method: "POST", body })).json()) as {
+        isValid?: boolean;
+        invalidReason?: string;
+        success?: boolean;
+      };
+    assert.equal((await post("verify")).isValid, true);
+    const second = await post("verify");
+    assert.deepEqual([second.isValid, second.invalidReason], [false, REASONS.nonceUsed]);
+    assert.equal((await post("settle")).success, true, "the holder settles it");
+    const after = await post("verify");
+    assert.deepEqual([after.isValid, after.invalidReason], [false, REASONS.nonceUsed], "settled on chain");
+  });
+
   it("100 concurrent payments of one payer with distinct nonces all settle", async function () {
     this.timeout(120_000);
     const payer = await Secp256k1HdWallet.generate(12, { prefix: PREFIX });
