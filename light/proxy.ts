@@ -16,6 +16,7 @@ import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/a
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { accountKey } from "../modules/auth/keys.js";
 import { parseAddress } from "../node/app/address.js";
+import { BodyTooLargeError, readBodyText, sendJson } from "../node/rpc/http-body.js";
 import { commitJson, headerJson, validatorJson } from "../node/rpc/json.js";
 import { headerHash } from "../node/types/header.js";
 import type { LightClient } from "./client.js";
@@ -202,17 +203,6 @@ function decodeRequest<T>(decode: () => T): T {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new RpcFailure(-32600, "request body too large");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /** Starts the proxy's HTTP server (JSON-RPC POST, and the GET URI form `/status`, `/commit?height=5`). */
 export async function startLightProxy(
   o: LightProxyOptions,
@@ -220,11 +210,8 @@ export async function startLightProxy(
   const proxy = new LightProxy(o);
   const answer = async (req: IncomingMessage, res: ServerResponse) => {
     let id: unknown = -1;
-    const send = (body: object) => {
-      const text = JSON.stringify({ jsonrpc: "2.0", id, ...body });
-      res.writeHead(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*" });
-      res.end(text);
-    };
+    const send = (body: object) =>
+      sendJson(res, 200, { jsonrpc: "2.0", id, ...body }, { "Access-Control-Allow-Origin": "*" });
     try {
       let method: string;
       let params: Params;
@@ -232,9 +219,10 @@ export async function startLightProxy(
       if (req.method === "POST") {
         let body: { id?: unknown; method?: unknown; params?: unknown };
         try {
-          body = JSON.parse(await readBody(req));
+          body = JSON.parse(await readBodyText(req, MAX_BODY));
         } catch (err) {
-          throw err instanceof RpcFailure ? err : new RpcFailure(-32700, "parse error: the body is not JSON");
+          if (err instanceof BodyTooLargeError) throw new RpcFailure(-32600, "request body too large");
+          throw new RpcFailure(-32700, "parse error: the body is not JSON");
         }
         id = body?.id ?? -1;
         if (typeof body?.method !== "string") throw new RpcFailure(-32600, "method must be a string");

@@ -19,6 +19,7 @@ import { priceOf } from "../../modules/attribution/msgs.js";
 import type { Adapter, Model } from "../../proto/gen/openledger/models/v1/types.js";
 import { MODEL_FORMAT } from "../attribution/influence/model.js";
 import type { Logger } from "../logger.js";
+import { BodyTooLargeError, readBodyText, sendJson } from "../rpc/http-body.js";
 import { ModelRuntime } from "./runtime.js";
 
 export interface ModelServerOptions {
@@ -67,15 +68,15 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       const status = err instanceof HttpError ? err.status : 500;
       if (status === 500) opts.logger?.error({ err }, "serve-model: request failed");
       if (res.headersSent) return void res.destroy();
-      json(res, status, { error: (err as Error).message });
+      sendJson(res, status, { error: (err as Error).message });
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (path === "/v1/models" && req.method === "GET") return json(res, 200, await listModels(query));
+    if (path === "/v1/models" && req.method === "GET") return sendJson(res, 200, await listModels(query));
     if (path === "/v1/stats" && req.method === "GET")
-      return json(res, 200, { ...runtime.stats, loadedAdapters: runtime.loadedAdapters() });
+      return sendJson(res, 200, { ...runtime.stats, loadedAdapters: runtime.loadedAdapters() });
     const m = /^\/v1\/(models|adapters)\/([1-9][0-9]{0,18})\/predict$/.exec(path);
     if (!m)
       throw new HttpError(
@@ -97,8 +98,8 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     };
     await requirePayment(route, paywall)(req, res, () => {
       serve(target, text).then(
-        (body) => json(res, 200, body),
-        (err) => json(res, 500, { error: (err as Error).message }),
+        (body) => sendJson(res, 200, body),
+        (err) => sendJson(res, 500, { error: (err as Error).message }),
       );
     });
   }
@@ -202,16 +203,12 @@ async function listModels(q: OpenledgerQueryClient) {
 }
 
 async function readText(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, `the body is over ${MAX_BODY} bytes`);
-    chunks.push(chunk as Buffer);
-  }
+  const raw = await readBodyText(req, MAX_BODY).catch((err) => {
+    throw err instanceof BodyTooLargeError ? new HttpError(413, err.message) : err;
+  });
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    body = JSON.parse(raw);
   } catch {
     throw new HttpError(400, 'the body must be JSON {"text": "…"}');
   }
@@ -232,10 +229,4 @@ async function loadArtifact(rpc: string, dir: string | undefined, sha: Uint8Arra
       `artifact ${hex(sha)} is neither in ${dir ?? "(no local dir)"} nor served by ${rpc}/content/ (${res.status})`,
     );
   return new Uint8Array(await res.arrayBuffer());
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
-  res.end(text);
 }
