@@ -73,7 +73,7 @@ export class Node {
       const { modules, ante, signatures } = buildModules();
       const app = new BaseApp({ chainId: genesis.chainId, db, committed, modules, ante });
       const blockStore = await BlockStore.open(db);
-      const txIndex = new TxIndex(db);
+      const txIndex = await TxIndex.open(db, logger);
       const metrics = new NodeMetrics();
       const mempool = new Mempool(app, opts.mempool);
       const contentStore = new ContentStore(db, opts.content);

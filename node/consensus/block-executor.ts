@@ -79,21 +79,20 @@ export class BlockExecutor {
     const txs = stored.block.data?.txs ?? [];
     // Each tx result is stored twice (block results, tx index): encode it once for both.
     const resultBytes = results.txResults.map((r) => ExecTxResult.encode(r).finish());
-    // One atomic batch, as before, filled tx by tx: a chained batch copies each entry into LevelDB's
-    // write batch at once, so a big block's index entries do not all stay alive on the JS heap
-    // until the write (same entries, same order as one array batch of the same ops).
+    // One atomic batch, filled as records are made: a chained batch copies each entry into
+    // LevelDB's write batch at once, so a big block's tx records do not all stay alive on the JS
+    // heap until the write.
     const batch = db.batch();
     try {
       putAll(batch, blockStore.saveOps(stored, blockBytes, seenCommit, results, resultBytes));
-      for (let index = 0; index < txs.length; index++) {
-        const entry = {
-          tx: txs[index]!,
-          index,
-          result: results.txResults[index]!,
-          resultBytes: resultBytes[index],
-        };
-        putAll(batch, txIndex.indexOps(height, [entry]));
+      const index = txIndex.blockWriter(height);
+      for (let i = 0; i < txs.length; i++) {
+        putAll(
+          batch,
+          index.add({ tx: txs[i]!, index: i, result: results.txResults[i]!, resultBytes: resultBytes[i] }),
+        );
       }
+      putAll(batch, index.finish());
       for (const hook of this.deps.batchHooks ?? []) putAll(batch, hook.blockOps(txs, results.txResults));
       if (stateOps) putAll(batch, stateOps(results));
     } catch (err) {

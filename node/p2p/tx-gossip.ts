@@ -168,11 +168,11 @@ export class TxGossip {
    */
   async publish(tx: Uint8Array): Promise<number> {
     if (!this.started || tx.length === 0 || tx.length > this.mempool.opts.maxTxBytes) return 0;
-    // Peers would reject it (and penalise this node): keep it local.
-    if (!isCanonicalTxRaw(tx)) return 0;
     // Nobody listens (a lone dev node): publishing would still sign and hash the message, ~50 µs
     // a tx on the admission path, for no one.
     if (this.pubsub.getSubscribers(this.topic).length === 0) return 0;
+    // Peers would reject it (and penalise this node): keep it local.
+    if (!isCanonicalTxRaw(tx)) return 0;
     try {
       const res = await this.pubsub.publish(this.topic, tx);
       this.stats.published++;

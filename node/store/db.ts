@@ -18,8 +18,12 @@ export enum DbPrefix {
   BlockResults = 0x06,
   /** Tx location by hash: 0x07 ‖ sha256(tx) → TxRecord. */
   TxHash = 0x07,
-  /** Tx event index: 0x08 ‖ event.attr ‖ 0x00 ‖ value ‖ 0x00 ‖ u64be(height) ‖ u32be(index) → hash. */
-  TxEvent = 0x08,
+  /**
+   * Retired: the tx event index with one entry per tx and attribute,
+   * 0x08 ‖ event.attr ‖ 0x00 ‖ value ‖ 0x00 ‖ u64be(height) ‖ u32be(index) → hash. A home that
+   * still has such entries is moved to 0x0E at start (tx-index-migrate.ts).
+   */
+  RetiredTxEvent = 0x08,
   /** Block meta (block id, size, header, tx count) by height: 0x09 ‖ u64be(height) → BlockMeta. */
   BlockMeta = 0x09,
   /**
@@ -40,6 +44,11 @@ export enum DbPrefix {
    * the block's batch; the record pruning-keep-recent heights below is deleted in the same batch.
    */
   StateHistory = 0x0d,
+  /**
+   * Tx event index, one record per block and distinct indexed attribute value (tx-index-block.ts):
+   * 0x0E ‖ event.attr ‖ 0x00 ‖ value ‖ 0x00 ‖ u64be(height) → n × (u32be(index) ‖ sha256(tx)).
+   */
+  TxEventBlock = 0x0e,
 }
 
 export type Db = Level<Bytes, Bytes>;

@@ -1,24 +1,28 @@
-// Tx index in the style of CometBFT's kv indexer.
-//   0x07 ‖ sha256(tx)                                          → abci TxResult {height, index, tx, result}
-//   0x08 ‖ "type.key" ‖ 0x00 ‖ value ‖ 0x00 ‖ u64be(h) ‖ u32be(i) → sha256(tx)
-// One event entry per attribute with index=true, plus the implicit tx.height, whose value is
-// u64be(height) so that height ranges are key ranges. tx.hash is answered from the 0x07 records.
-import { BinaryWriter } from "cosmjs-types/binary";
-import type { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
+// Tx index in the style of CometBFT's kv indexer, with one event record per block and value:
+//   0x07 ‖ sha256(tx)                                       → abci TxResult {height, index, tx, result}
+//   0x0E ‖ "type.key" ‖ 0x00 ‖ value ‖ 0x00 ‖ u64be(height) → n × (u32be(index) ‖ sha256(tx))
+// One event record per distinct indexed attribute value of a block (tx-index-block.ts), plus the
+// implicit tx.height, whose value is u64be(height) so that height ranges are key ranges. tx.hash
+// is answered from the 0x07 records.
 import { TxResult } from "cosmjs-types/tendermint/abci/types";
-import { toHexUpper, txHash } from "../rpc/encoding.js";
+import type { Logger } from "../logger.js";
+import { toHexUpper } from "../rpc/encoding.js";
 import { paginate, parseOrderBy } from "../rpc/paging.js";
 import { type Condition, eventMap, matchesEvents, matchValue, type Query } from "../rpc/query.js";
 import { type BatchOps, type Db, DbPrefix, prefixed, readU64be, u32be, u64be } from "./db.js";
-import { type Bytes, keyToString, prefixEnd, utf8Bytes } from "./kv.js";
+import { type Bytes, keyToString, prefixEnd } from "./kv.js";
+import {
+  BlockIndexWriter,
+  ENTRY_LEN,
+  eventKeyPrefix,
+  HASH_KEY,
+  HEIGHT_KEY,
+  HEIGHT_SUFFIX_LEN,
+  type IndexedTx,
+} from "./tx-index-block.js";
+import { migrateTxEventIndex } from "./tx-index-migrate.js";
 
-export interface IndexedTx {
-  tx: Bytes;
-  index: number;
-  result: ExecTxResult;
-  /** ExecTxResult.encode(result), when the caller has it already (the block store needs it too). */
-  resultBytes?: Bytes;
-}
+export { BlockIndexWriter, encodeTxResult, type IndexedTx } from "./tx-index-block.js";
 
 export interface SearchOptions {
   page?: number;
@@ -37,10 +41,7 @@ export interface TxIndexReader {
   search(query: Query, opts?: SearchOptions): Promise<SearchResult>;
 }
 
-const HEIGHT_KEY = "tx.height";
-const HASH_KEY = "tx.hash";
 const SEP = Uint8Array.of(0);
-const POS_LEN = 12;
 /** Below this many candidates the remaining conditions are checked on the records, not scanned. */
 const FILTER_ON_RECORDS_BELOW = 256;
 const utf8 = new TextEncoder();
@@ -51,31 +52,7 @@ type Pos = string;
 /** Candidates: position → tx hash. */
 type Hits = Map<Pos, Bytes>;
 
-/** TxResult.encode({height, index, tx, result}) around an already encoded result: the same bytes. */
-export function encodeTxResult(height: bigint, index: number, tx: Bytes, resultBytes: Bytes): Bytes {
-  const w = BinaryWriter.create();
-  if (height !== 0n) w.uint32(8).int64(height);
-  if (index !== 0) w.uint32(16).uint32(index);
-  if (tx.length !== 0) w.uint32(26).bytes(tx);
-  return w.uint32(34).bytes(resultBytes).finish();
-}
-
-function keyPrefix(compositeKey: string): Bytes {
-  return prefixed(DbPrefix.TxEvent, utf8.encode(compositeKey), SEP);
-}
-
-/** keyPrefix of the few composite keys events use, remembered (bounded): every tx indexes them. */
-const prefixCache = new Map<string, Bytes>();
-
-function eventKeyPrefix(compositeKey: string): Bytes {
-  let prefix = prefixCache.get(compositeKey);
-  if (!prefix) {
-    prefix = keyPrefix(compositeKey);
-    if (prefixCache.size >= 1024) prefixCache.delete(prefixCache.keys().next().value!);
-    prefixCache.set(compositeKey, prefix);
-  }
-  return prefix;
-}
+const POS_LEN = 12;
 
 function posOf(height: bigint, index: number): Bytes {
   const out = new Uint8Array(POS_LEN);
@@ -87,45 +64,26 @@ function posOf(height: bigint, index: number): Bytes {
 export class TxIndex implements TxIndexReader {
   constructor(private readonly db: Db) {}
 
-  /** The puts that index one block's txs; write them in the block's atomic batch. */
+  /** The index of a node's db, first moving entries of the retired layout (0x08) if it has any. */
+  static async open(db: Db, logger?: Logger): Promise<TxIndex> {
+    const moved = await migrateTxEventIndex(db, (n) =>
+      logger?.info({ moved: n }, "moving the tx event index to per-block records"),
+    );
+    if (moved > 0) logger?.info({ moved }, "tx event index moved to per-block records");
+    return new TxIndex(db);
+  }
+
+  /** Indexes one block, tx by tx (block-executor.ts); its ops go in the block's atomic batch. */
+  blockWriter(height: bigint): BlockIndexWriter {
+    return new BlockIndexWriter(height);
+  }
+
+  /** The puts that index one block's txs (in block order); write them in the block's atomic batch. */
   indexOps(height: bigint, txs: readonly IndexedTx[]): BatchOps {
+    const writer = new BlockIndexWriter(height);
     const ops: BatchOps = [];
-    const heightValue = u64be(height);
-    for (const { tx, index, result, resultBytes } of txs) {
-      const hash = txHash(tx);
-      const pos = posOf(height, index);
-      const record = resultBytes
-        ? encodeTxResult(height, index, tx, resultBytes)
-        : TxResult.encode({ height, index, tx, result }).finish();
-      ops.push({ type: "put", key: prefixed(DbPrefix.TxHash, hash), value: record });
-      const put = (prefix: Bytes, value: Bytes) => {
-        const k = new Uint8Array(prefix.length + value.length + 1 + POS_LEN);
-        k.set(prefix, 0);
-        k.set(value, prefix.length);
-        k[prefix.length + value.length] = 0;
-        k.set(pos, prefix.length + value.length + 1);
-        ops.push({ type: "put", key: k, value: hash });
-      };
-      put(eventKeyPrefix(HEIGHT_KEY), heightValue);
-      for (const [key, values] of Object.entries(eventMap(result.events, { indexedOnly: true }))) {
-        if (key === HEIGHT_KEY || key === HASH_KEY || key.includes("\0")) continue;
-        const prefix = eventKeyPrefix(key);
-        if (values.length === 1) {
-          put(prefix, utf8Bytes(values[0]!));
-          continue;
-        }
-        // A composite key holds no 0 byte, so entry keys can repeat only within one key's values:
-        // write each distinct value once.
-        const seen = new Set<string>();
-        for (const v of values) {
-          const bytes = utf8Bytes(v);
-          const ks = keyToString(bytes);
-          if (seen.has(ks)) continue;
-          seen.add(ks);
-          put(prefix, bytes);
-        }
-      }
-    }
+    for (const tx of txs) ops.push(...writer.add(tx));
+    ops.push(...writer.finish());
     return ops;
   }
 
@@ -179,7 +137,7 @@ export class TxIndex implements TxIndexReader {
   /** All positions satisfying one condition, from the index alone. */
   private async scan(cond: Condition): Promise<Hits> {
     if (cond.key === HASH_KEY) return this.scanHash(cond);
-    const prefix = keyPrefix(cond.key);
+    const prefix = eventKeyPrefix(cond.key);
     const isHeight = cond.key === HEIGHT_KEY;
     const out: Hits = new Map();
     let gte = prefix;
@@ -188,25 +146,28 @@ export class TxIndex implements TxIndexReader {
       const range = heightRange(cond);
       if (range === null) return out;
       if (range) {
-        gte = prefixed(DbPrefix.TxEvent, prefix.subarray(1), u64be(range[0]));
+        gte = prefixed(DbPrefix.TxEventBlock, prefix.subarray(1), u64be(range[0]));
         if (range[1] < 0xffff_ffff_ffff_ffffn)
-          lt = prefixed(DbPrefix.TxEvent, prefix.subarray(1), u64be(range[1] + 1n));
+          lt = prefixed(DbPrefix.TxEventBlock, prefix.subarray(1), u64be(range[1] + 1n));
       }
     } else if (cond.op === "=" && cond.operand?.kind === "string") {
-      gte = prefixed(DbPrefix.TxEvent, prefix.subarray(1), utf8.encode(cond.operand.value), SEP);
+      gte = prefixed(DbPrefix.TxEventBlock, prefix.subarray(1), utf8.encode(cond.operand.value), SEP);
       lt = prefixEnd(gte)!;
     }
-    for await (const [key, hash] of this.db.iterator({ gte, lt })) {
-      if (key.length < prefix.length + 1 + POS_LEN) continue;
-      const valueBytes = key.subarray(prefix.length, key.length - POS_LEN - 1);
-      const pos = keyToString(key.subarray(key.length - POS_LEN));
+    for await (const [key, entries] of this.db.iterator({ gte, lt })) {
+      if (key.length < prefix.length + HEIGHT_SUFFIX_LEN || entries.length % ENTRY_LEN !== 0) continue;
+      const valueBytes = key.subarray(prefix.length, key.length - HEIGHT_SUFFIX_LEN);
       if (isHeight) {
         if (valueBytes.length !== 8) continue;
         if (!range(cond) && !matchValue(cond, readU64be(valueBytes).toString())) continue;
       } else {
         if (!matchValue(cond, utf8d.decode(valueBytes))) continue;
       }
-      out.set(pos, hash);
+      const height = key.subarray(key.length - 8);
+      for (let at = 0; at < entries.length; at += ENTRY_LEN) {
+        const pos = keyToString(height) + keyToString(entries.subarray(at, at + 4));
+        out.set(pos, entries.subarray(at + 4, at + ENTRY_LEN));
+      }
     }
     return out;
   }

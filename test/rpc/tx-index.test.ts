@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import { toHexUpper, txHash } from "../../node/rpc/encoding.js";
 import { parseQuery } from "../../node/rpc/query.js";
-import { type Db, DbPrefix, openDb } from "../../node/store/db.js";
+import { type Db, DbPrefix, openDb, type PutOp } from "../../node/store/db.js";
 import { TxIndex } from "../../node/store/tx-index.js";
 
 const utf8 = new TextEncoder();
@@ -176,7 +176,31 @@ describe("tx index (LevelDB)", () => {
     });
     const r = await new TxIndex(counting as Db).search(parseQuery("tx.height>=39 AND tx.height<=39"));
     assert.equal(r.totalCount, 3);
-    assert.equal(reads, 6, "heights 39 and 40 only");
+    assert.equal(reads, 2, "the tx.height records of heights 39 and 40 only");
+  });
+
+  it("one event record per block and value lists the txs carrying it, each once", async () => {
+    const dup = (i: number): ExecTxResult => {
+      const r = result("dana", 5);
+      r.events.push({ type: "message", attributes: [{ key: "sender", value: "dana", index: true }] });
+      r.events[0]!.attributes.push({ key: "sender", value: `solo${i}`, index: true });
+      return r;
+    };
+    const txs = [0, 1, 2].map((i) => ({ tx: utf8.encode(`dup-${i}`), index: i, result: dup(i) }));
+    const ops = index.indexOps(500n, txs);
+    const events = ops.filter((o): o is PutOp => o.type === "put" && o.key[0] === DbPrefix.TxEventBlock);
+    // tx.height, message.sender=dana, transfer.amount=5stake, message.sender=solo0..2
+    assert.equal(events.length, 6);
+    const dana = events.find((o) => Buffer.from(o.key).includes("dana"))!;
+    assert.equal(dana.value.length, 3 * 36, "three txs, each listed once");
+    await db.batch(ops);
+    const r = await search("message.sender='dana' AND tx.height=500");
+    assert.deepEqual(r.txs.map(pos), ["500:0", "500:1", "500:2"]);
+    assert.deepEqual(
+      (await search("message.sender='solo1'")).txs.map((t) => t.tx),
+      [utf8.encode("dup-1")],
+    );
+    await db.batch(ops.map((o) => ({ type: "del" as const, key: o.key })));
   });
 
   it("writes the documented keys", async () => {
@@ -184,6 +208,6 @@ describe("tx index (LevelDB)", () => {
     const prefixes = ops.map((o) => o.key[0]);
     assert.equal(prefixes.filter((p) => p === DbPrefix.TxHash).length, 1);
     // tx.height + message.sender + transfer.amount (message.secret is not indexed)
-    assert.equal(prefixes.filter((p) => p === DbPrefix.TxEvent).length, 3);
+    assert.equal(prefixes.filter((p) => p === DbPrefix.TxEventBlock).length, 3);
   });
 });
