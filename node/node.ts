@@ -1,6 +1,6 @@
 // The one place that wires the node's subsystems: LevelDB, committed state, the app and its
 // modules, the block store and tx index, the mempool, block production, RPC and metrics.
-import "./types/binary-writer-alloc.js";
+import "./types/cosmjs-binary.js";
 import { readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 // The application alone, for serving over ABCI: the home's LevelDB, the committed multistore, the
 // modules and BaseApp, without the node's consensus, p2p, mempool or RPC (CometBFT brings those).
-import "../types/binary-writer-alloc.js";
+import "../types/cosmjs-binary.js";
 import { readFile } from "node:fs/promises";
 import { buildModules, STORE_NAMES } from "../../modules/index.js";
 import { BaseApp } from "../app/baseapp.js";

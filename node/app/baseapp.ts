@@ -2,7 +2,7 @@
 // messages and queries to modules, over branches of the committed multistore:
 //   deliver state: one branch per block, committed in finalizeBlock, persisted in commit();
 //   check state:   a branch reset after every commit, where mempool admission runs.
-import "../types/binary-writer-alloc.js";
+import "../types/cosmjs-binary.js";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { AuthInfo, type Tx, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
