@@ -1,16 +1,18 @@
 // Executes a decided block: FinalizeBlock, one atomic batch with the block, its commit, results
 // and tx index entries, then the app's Commit and the mempool update. CometBFT's order: if the
 // process dies between the batch and the app's commit, the handshake replays the block.
-import { ExecTxResult, type ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
+import type { ExecTxResult, ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
 import type { Commit } from "cosmjs-types/tendermint/types/types";
 import type { Application } from "../app/application.js";
 import type { Logger } from "../logger.js";
 import type { Mempool } from "../mempool/mempool.js";
 import type { NodeMetrics } from "../metrics.js";
 import type { CommittedBlockEvent } from "../rpc/backend.js";
+import { txHash } from "../rpc/encoding.js";
 import type { BlockStore, StoredBlock } from "../store/block-store.js";
 import type { BatchOps, Db } from "../store/db.js";
 import type { TxIndex } from "../store/tx-index.js";
+import { encodeExecTxResult } from "../types/exec-tx-result.js";
 import { timestampToNanos } from "./block-builder.js";
 import { misbehaviorOf } from "./misbehavior.js";
 
@@ -78,7 +80,8 @@ export class BlockExecutor {
     const height = stored.block.header!.height;
     const txs = stored.block.data?.txs ?? [];
     // Each tx result is stored twice (block results, tx index): encode it once for both.
-    const resultBytes = results.txResults.map((r) => ExecTxResult.encode(r).finish());
+    const resultBytes = results.txResults.map(encodeExecTxResult);
+    const hashes = txs.map(txHash);
     // One atomic batch, filled as records are made: a chained batch copies each entry into
     // LevelDB's write batch at once, so a big block's tx records do not all stay alive on the JS
     // heap until the write.
@@ -87,9 +90,10 @@ export class BlockExecutor {
       putAll(batch, blockStore.saveOps(stored, blockBytes, seenCommit, results, resultBytes));
       const index = txIndex.blockWriter(height);
       for (let i = 0; i < txs.length; i++) {
+        const result = results.txResults[i]!;
         putAll(
           batch,
-          index.add({ tx: txs[i]!, index: i, result: results.txResults[i]!, resultBytes: resultBytes[i] }),
+          index.add({ tx: txs[i]!, index: i, result, resultBytes: resultBytes[i], hash: hashes[i] }),
         );
       }
       putAll(batch, index.finish());
@@ -103,7 +107,7 @@ export class BlockExecutor {
     blockStore.saved(stored);
     await app.commit();
     if (mempool) {
-      mempool.update(txs);
+      mempool.update(txs, hashes);
       metrics?.mempoolSize.set(mempool.size);
     }
     if (metrics) {

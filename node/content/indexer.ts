@@ -41,7 +41,9 @@ export class ContentIndexer implements BlockBatchHook {
   blockOps(txs: readonly Uint8Array[], results: readonly ExecTxResult[]): BatchOps {
     const ops: BatchOps = [];
     for (let i = 0; i < txs.length; i++) {
-      if (results[i]?.code !== 0) continue;
+      const result = results[i];
+      // Every MsgContribute that succeeds says so: other txs are not decoded again.
+      if (result?.code !== 0 || !result.events.some((e) => e.type === "contribution_submitted")) continue;
       for (const content of inlineContents(txs[i]!)) {
         try {
           ops.push(...this.store.putOps(content));

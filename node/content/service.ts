@@ -125,6 +125,7 @@ export function approvedIds(results: readonly ExecTxResult[]): bigint[] {
   for (const r of results) {
     if (r.code !== 0) continue;
     for (const e of r.events) {
+      if (e.type !== "contribution_submitted" && e.type !== "contribution_reviewed") continue;
       const attr = (key: string) => e.attributes.find((a) => a.key === key)?.value;
       const approved =
         (e.type === "contribution_submitted" && attr("status") === "CONTRIBUTION_STATUS_APPROVED") ||

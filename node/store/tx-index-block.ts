@@ -15,6 +15,8 @@ export interface IndexedTx {
   result: ExecTxResult;
   /** ExecTxResult.encode(result), when the caller has it already (the block store needs it too). */
   resultBytes?: Bytes;
+  /** sha256(tx), when the caller has it already. */
+  hash?: Bytes;
 }
 
 export const HEIGHT_KEY = "tx.height";
@@ -60,8 +62,7 @@ export class BlockIndexWriter {
   }
 
   /** Indexes one tx; txs come in block order. Returns its by-hash record. */
-  add({ tx, index, result, resultBytes }: IndexedTx): BatchOps {
-    const hash = txHash(tx);
+  add({ tx, index, result, resultBytes, hash = txHash(tx) }: IndexedTx): BatchOps {
     const record = resultBytes
       ? encodeTxResult(this.height, index, tx, resultBytes)
       : TxResult.encode({ height: this.height, index, tx, result }).finish();

@@ -21,3 +21,46 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 BinaryReader.prototype.string = function string(this: BinaryReader): string {
   return utf8.decode(this.bytes());
 };
+
+// BinaryWriter.int64 (and uint64, the same function) goes through value.toString() and a decimal
+// parser for every field: a tx's gas, sequence, account number and heights. The same varint from
+// the bigint's two 32-bit halves (two's complement for negatives, as before).
+interface Varint64 {
+  lo: number;
+  hi: number;
+}
+type Push = (
+  fn: (val: Varint64, buf: Uint8Array, pos: number) => void,
+  len: number,
+  val: Varint64,
+) => BinaryWriter;
+const originalInt64 = BinaryWriter.prototype.int64;
+const U32_MAX = 0xffff_ffffn;
+
+BinaryWriter.prototype.int64 = function int64(this: BinaryWriter, value: string | number | bigint) {
+  if (typeof value !== "bigint") return originalInt64.call(this, value);
+  let lo: number;
+  let hi = 0;
+  if (value >= 0n && value <= U32_MAX) lo = Number(value);
+  else {
+    const v = BigInt.asUintN(64, value);
+    lo = Number(v & U32_MAX);
+    hi = Number(v >> 32n);
+  }
+  const bits = hi !== 0 ? 64 - Math.clz32(hi) : Math.max(1, 32 - Math.clz32(lo));
+  return (this as unknown as { _push: Push })._push(writeVarint64, Math.ceil(bits / 7), { lo, hi });
+};
+
+function writeVarint64(val: Varint64, buf: Uint8Array, pos: number): void {
+  let { lo, hi } = val;
+  while (hi) {
+    buf[pos++] = (lo & 127) | 128;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  while (lo > 127) {
+    buf[pos++] = (lo & 127) | 128;
+    lo >>>= 7;
+  }
+  buf[pos] = lo;
+}
