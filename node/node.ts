@@ -144,8 +144,8 @@ export class Node {
         beforeAdd: idle,
         onAdmitted: () => metrics.mempoolSize.set(mempool.size),
       });
-      const verifyPool = new VerifyPool();
-      const preverifier = new SignaturePreverifier(app, genesis.chainId, signatures, verifyPool);
+      const verifyPool = new VerifyPool(genesis.chainId);
+      const preverifier = new SignaturePreverifier(app, signatures, verifyPool);
       const backend = new NodeBackend({
         genesis,
         app,

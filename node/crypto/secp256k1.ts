@@ -59,6 +59,11 @@ export class VerifiedSignatures {
 
   constructor(private readonly capacity = 100_000) {}
 
+  /** How many triples are remembered. */
+  get size(): number {
+    return this.seen.size;
+  }
+
   /** Records a triple verified elsewhere (the worker pool), by the sha256 of its sign bytes. */
   rememberDigest(pubkey: Uint8Array, digest: Uint8Array, signature: Uint8Array): void {
     this.add(signatureId(pubkey, digest, signature));
