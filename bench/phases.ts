@@ -26,7 +26,7 @@ import { Mempool } from "../node/mempool/mempool.js";
 import { BlockStore } from "../node/store/block-store.js";
 import { CommittedStore } from "../node/store/committed-store.js";
 import { openDb } from "../node/store/db.js";
-import { TxIndex } from "../node/store/tx-index.js";
+import { BlockIndexWriter, TxIndex } from "../node/store/tx-index.js";
 import {
   devSigners,
   feeFor,
@@ -59,12 +59,12 @@ const phases = new Map<string, number>();
 const add = (name: string, ms: number) => phases.set(name, (phases.get(name) ?? 0) + ms);
 let recording = false;
 
-/** Replaces obj[method] with a timed wrapper (sync, or async up to settlement). */
+/** Replaces obj[method] (an instance's or a prototype's) with a timed wrapper (sync, or async up to settlement). */
 function timed<T extends object>(obj: T, method: keyof T & string, name: string): void {
-  const orig = (obj[method] as (...a: unknown[]) => unknown).bind(obj);
-  (obj as Record<string, unknown>)[method] = (...args: unknown[]) => {
+  const orig = obj[method] as (...a: unknown[]) => unknown;
+  (obj as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
     const t = performance.now();
-    const out = orig(...args);
+    const out = orig.apply(this, args);
     if (out instanceof Promise) {
       add(`${name} (sync part)`, recording ? performance.now() - t : 0);
       return out.finally(() => recording && add(name, performance.now() - t));
@@ -105,7 +105,8 @@ async function main(): Promise<void> {
     await producer.init();
     timed(mempool, "add", "checkTx (mempool.add)");
     timed(app, "finalizeBlock", "finalizeBlock (runTx deliver + app hash)");
-    timed(txIndex, "indexOps", "tx index ops");
+    timed(BlockIndexWriter.prototype, "add", "tx index: record per tx");
+    timed(BlockIndexWriter.prototype, "finish", "tx index: event records per block");
     timed(blockStore, "saveOps", "block store ops");
     timed(db, "batch", "db.batch (array batches: app state; the block goes in a chained batch)");
     timed(app, "commit", "app.commit");

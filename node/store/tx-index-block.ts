@@ -45,20 +45,24 @@ export function eventKeyPrefix(compositeKey: string): Bytes {
 interface Group {
   /** The value's bytes (utf8 of a string value, u64be for tx.height). */
   value: Bytes | string;
-  compositeKey: string;
   indexes: number[];
   hashes: Bytes[];
 }
 
 export class BlockIndexWriter {
-  /** event type → attribute key → value → the txs carrying it, in block order. */
+  /** Lookup by event type → attribute key (no string built per attribute) → value → group. */
   private readonly groups = new Map<string, Map<string, Map<string, Group>>>();
+  /**
+   * The same value maps by composite key: ("a.b", "c") and ("a", "b.c") are both "a.b.c" and share
+   * one map, so their txs go in one record.
+   */
+  private readonly byComposite = new Map<string, Map<string, Group>>();
   private readonly heightBytes: Bytes;
   private readonly heightGroup: Group;
 
   constructor(private readonly height: bigint) {
     this.heightBytes = u64be(height);
-    this.heightGroup = { value: this.heightBytes, compositeKey: HEIGHT_KEY, indexes: [], hashes: [] };
+    this.heightGroup = { value: this.heightBytes, indexes: [], hashes: [] };
   }
 
   /** Indexes one tx; txs come in block order. Returns its by-hash record. */
@@ -82,12 +86,16 @@ export class BlockIndexWriter {
           // tx.height and tx.hash are implicit; a 0 byte would make keys ambiguous
           if (compositeKey === HEIGHT_KEY || compositeKey === HASH_KEY || compositeKey.includes("\0"))
             continue;
-          byValue = new Map();
+          byValue = this.byComposite.get(compositeKey);
+          if (!byValue) {
+            byValue = new Map();
+            this.byComposite.set(compositeKey, byValue);
+          }
           byKey.set(attr.key, byValue);
         }
         let group = byValue.get(attr.value);
         if (!group) {
-          group = { value: attr.value, compositeKey: `${ev.type}.${attr.key}`, indexes: [], hashes: [] };
+          group = { value: attr.value, indexes: [], hashes: [] };
           byValue.set(attr.value, group);
         }
         push(group, index, hash);
@@ -99,14 +107,9 @@ export class BlockIndexWriter {
   /** The block's event records (0x0E), once every tx was added. */
   finish(): BatchOps {
     const ops: BatchOps = [this.record(eventKeyPrefix(HEIGHT_KEY), this.heightGroup)];
-    for (const byKey of this.groups.values()) {
-      for (const byValue of byKey.values()) {
-        let prefix: Bytes | undefined;
-        for (const group of byValue.values()) {
-          prefix ??= eventKeyPrefix(group.compositeKey);
-          ops.push(this.record(prefix, group));
-        }
-      }
+    for (const [compositeKey, byValue] of this.byComposite) {
+      const prefix = eventKeyPrefix(compositeKey);
+      for (const group of byValue.values()) ops.push(this.record(prefix, group));
     }
     return ops;
   }

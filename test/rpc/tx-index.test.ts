@@ -203,6 +203,20 @@ describe("tx index (LevelDB)", () => {
     await db.batch(ops.map((o) => ({ type: "del" as const, key: o.key })));
   });
 
+  it("attributes with the same composite key from different event types share records", async () => {
+    const r = result("erin", 1, [
+      ["a.b", "c", "same", true],
+      ["a", "b.c", "same", true],
+    ]);
+    const txs = [0, 1].map((i) => ({ tx: utf8.encode(`composite-${i}`), index: i, result: r }));
+    const ops = index.indexOps(600n, txs);
+    const records = ops.filter((o) => Buffer.from(o.key).includes("a.b.c"));
+    assert.equal(records.length, 1, "one record, not two writes of the same key");
+    await db.batch(ops);
+    assert.deepEqual((await search("a.b.c='same'")).txs.map(pos), ["600:0", "600:1"]);
+    await db.batch(ops.map((o) => ({ type: "del" as const, key: o.key })));
+  });
+
   it("writes the documented keys", async () => {
     const ops = index.indexOps(99n, [{ tx: utf8.encode("k"), index: 3, result: result("zed", 1) }]);
     const prefixes = ops.map((o) => o.key[0]);
