@@ -30,15 +30,20 @@ export class SignaturePreverifier {
     if (check?.kind === "verified") this.cache.rememberDigest(check.pubkey, check.digest, check.signature);
   }
 
+  /** The signer's account number in committed state; undefined when none (or unreadable). */
   private accountNumber(pubkey: Uint8Array): bigint | undefined {
-    const address = formatAddress(addressFromSecp256k1(pubkey));
-    const res = this.app.query({
-      path: "/cosmos.auth.v1beta1.Query/Account",
-      data: QueryAccountRequest.encode({ address }).finish(),
-      prove: false,
-    });
-    if (res.code !== 0) return undefined;
-    const any = QueryAccountResponse.decode(res.value).account;
-    return any ? BaseAccount.decode(any.value).accountNumber : undefined;
+    try {
+      const address = formatAddress(addressFromSecp256k1(pubkey));
+      const res = this.app.query({
+        path: "/cosmos.auth.v1beta1.Query/Account",
+        data: QueryAccountRequest.encode({ address }).finish(),
+        prove: false,
+      });
+      if (res.code !== 0) return undefined;
+      const any = QueryAccountResponse.decode(res.value).account;
+      return any ? BaseAccount.decode(any.value).accountNumber : undefined;
+    } catch {
+      return undefined; // never fails a broadcast: CheckTx decides
+    }
   }
 }

@@ -93,10 +93,12 @@ export class BlockIndexWriter {
           }
           byKey.set(attr.key, byValue);
         }
-        let group = byValue.get(attr.value);
+        // The key holds the value's UTF-8, where every lone surrogate is U+FFFD: group as encoded.
+        const value = wellFormed(attr.value);
+        let group = byValue.get(value);
         if (!group) {
-          group = { value: attr.value, indexes: [], hashes: [] };
-          byValue.set(attr.value, group);
+          group = { value, indexes: [], hashes: [] };
+          byValue.set(value, group);
         }
         push(group, index, hash);
       }
@@ -131,6 +133,12 @@ export class BlockIndexWriter {
     }
     return { type: "put", key, value: entries };
   }
+}
+
+/** The string TextEncoder encodes: lone surrogates replaced by U+FFFD (most strings are already). */
+function wellFormed(s: string): string {
+  const w = s as unknown as { isWellFormed(): boolean; toWellFormed(): string };
+  return w.isWellFormed() ? s : w.toWellFormed();
 }
 
 /** Lists a tx once per group, however many of its attributes carry the value. */

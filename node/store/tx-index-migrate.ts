@@ -19,20 +19,29 @@ export async function migrateTxEventIndex(db: Db, progress?: (moved: number) => 
   let batch = db.batch();
   let pending = 0;
   let group: { id: string; body: Bytes; entries: Bytes[]; oldKeys: Bytes[] } | undefined;
-  const flushGroup = () => {
+  /** Records put in the batch not yet written, by group id: a group met again merges with them. */
+  let unwritten = new Map<string, Bytes>();
+  const flushGroup = async () => {
     if (!group) return;
-    const value = new Uint8Array(group.entries.length * ENTRY_LEN);
-    for (let i = 0; i < group.entries.length; i++) value.set(group.entries[i]!, i * ENTRY_LEN);
     const key = new Uint8Array(group.body.length + 1);
     key[0] = DbPrefix.TxEventBlock;
     key.set(group.body, 1);
+    // A group's entries are contiguous unless a value holds 0x00 and sorts inside another value's
+    // run (no module lets such a value through today): merge with what was moved of it already.
+    const earlier = unwritten.get(group.id) ?? (await db.get(key));
+    const entries = earlier ? [...splitEntries(earlier), ...group.entries] : group.entries;
+    entries.sort(byIndex);
+    const value = new Uint8Array(entries.length * ENTRY_LEN);
+    for (let i = 0; i < entries.length; i++) value.set(entries[i]!, i * ENTRY_LEN);
     batch.put(key, value);
+    unwritten.set(group.id, value);
     for (const old of group.oldKeys) batch.del(old);
     pending += group.oldKeys.length;
     group = undefined;
   };
   const writeBatch = async () => {
     await batch.write();
+    unwritten = new Map();
     moved += pending;
     pending = 0;
     progress?.(moved);
@@ -46,7 +55,7 @@ export async function migrateTxEventIndex(db: Db, progress?: (moved: number) => 
       const body = oldKey.subarray(1, oldKey.length - INDEX_LEN);
       const id = keyToString(body);
       if (group?.id !== id) {
-        flushGroup();
+        await flushGroup();
         if (pending >= BATCH_ENTRIES) await writeBatch();
         group = { id, body: body.slice(), entries: [], oldKeys: [] };
       }
@@ -56,10 +65,21 @@ export async function migrateTxEventIndex(db: Db, progress?: (moved: number) => 
       group.entries.push(entry);
       group.oldKeys.push(oldKey.slice());
     }
-    flushGroup();
+    await flushGroup();
     if (pending > 0) await writeBatch();
   } finally {
     await batch.close(); // a no-op once written
   }
   return moved;
+}
+
+function splitEntries(value: Bytes): Bytes[] {
+  const out: Bytes[] = [];
+  for (let at = 0; at + ENTRY_LEN <= value.length; at += ENTRY_LEN) out.push(value.slice(at, at + ENTRY_LEN));
+  return out;
+}
+
+/** Entries in tx index order (u32be first, so bytewise). */
+function byIndex(a: Bytes, b: Bytes): number {
+  return Buffer.compare(a.subarray(0, INDEX_LEN), b.subarray(0, INDEX_LEN));
 }

@@ -1,4 +1,4 @@
-// Two process-wide fixes to cosmjs-types 0.11's protobuf runtime, imported for their effect by the
+// Process-wide fixes to cosmjs-types 0.11's protobuf runtime, imported for their effect by the
 // node and the app (idempotent).
 //
 // BinaryWriter.alloc creates a new 8 KiB pool on every call (its pool() closure is built per call,
@@ -8,23 +8,35 @@
 // time. Allocating exactly the encoded size gives the same bytes, each result in its own buffer.
 //
 // BinaryReader.string decodes UTF-8 in JS through temporary arrays (~170 ns and several
-// allocations for a 40-byte address) and turns invalid UTF-8 into arbitrary characters. The
-// platform's decoder is ~3× faster and, with `fatal`, refuses invalid UTF-8 in a string field as
-// the Cosmos SDK's tx decoder does (google.golang.org/protobuf): such a tx fails to decode (sdk 2).
-// ignoreBOM keeps a leading U+FEFF as a character, as protobuf does.
+// allocations for a 40-byte address). The platform's decoder is ~3x faster; `fatal` makes it
+// throw on invalid UTF-8, and those rare strings go to the original decoder, so every input
+// decodes to exactly the string it did before (state and blocks written by earlier versions too).
+// ignoreBOM keeps a leading U+FEFF as a character, as the original does.
 import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
 
 BinaryWriter.alloc = (size: number): Uint8Array => new Uint8Array(size);
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+const originalString = BinaryReader.prototype.string;
+
 BinaryReader.prototype.string = function string(this: BinaryReader): string {
-  return utf8.decode(this.bytes());
+  const start = this.pos;
+  const bytes = this.bytes();
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    this.pos = start;
+    return originalString.call(this);
+  }
 };
 
 // BinaryWriter.int64 (and uint64, the same function) goes through value.toString() and a decimal
-// parser for every field: a tx's gas, sequence, account number and heights. The same varint from
-// the bigint's two 32-bit halves (two's complement for negatives, as before).
+// parser for every field: a tx's gas, sequence, account number and heights. Here the varint comes
+// from the bigint's two 32-bit halves (two's complement for negatives). The same bytes for every
+// value except 2^31 ≤ v < 2^32, which cosmjs-types 0.11 encodes wrongly (its parser leaves the low
+// half negative: 3e9 becomes 00 00 00 00 00, read back as 0); this writes the protobuf varint, as
+// Go's encoder does.
 interface Varint64 {
   lo: number;
   hi: number;
@@ -34,7 +46,8 @@ type Push = (
   len: number,
   val: Varint64,
 ) => BinaryWriter;
-const originalInt64 = BinaryWriter.prototype.int64;
+/** cosmjs-types' own int64 writer (tests compare with it). */
+export const originalInt64 = BinaryWriter.prototype.int64;
 const U32_MAX = 0xffff_ffffn;
 
 BinaryWriter.prototype.int64 = function int64(this: BinaryWriter, value: string | number | bigint) {

@@ -6,7 +6,7 @@
 // cosmjs-types' encoder, which defines the bytes (including its handling of lone surrogates).
 import { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 
-/** Thrown by the fast path at the first non-ASCII character. */
+/** Thrown by the fast path at the first non-ASCII character (or a field that is not a string). */
 class NotAscii extends Error {}
 
 export function encodeExecTxResult(r: ExecTxResult): Uint8Array {
@@ -92,8 +92,9 @@ function field(len: number): number {
   return 1 + varintLen(len) + len;
 }
 
-/** Size of a string field as ASCII; "" is not written. */
+/** Size of a string field as ASCII; "" is not written. Not a string (a caller's bug): the fallback. */
 function stringField(s: string): number {
+  if (typeof s !== "string") throw new NotAscii();
   return s === "" ? 0 : field(s.length);
 }
 

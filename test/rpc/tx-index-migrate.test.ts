@@ -120,4 +120,29 @@ describe("tx index migration from the retired layout", () => {
     assert.equal((await index.search(parseQuery("message.sender='alice'"))).totalCount, 60);
     assert.equal(await migrateTxEventIndex(db), 0, "nothing left to move");
   });
+
+  it("a group whose entries are not contiguous (a value holding 0x00 sorts inside it) is merged", async () => {
+    const writer = new TxIndex(db);
+    const height = 100n; // bytes < 0x80, so the string below is its own UTF-8
+    const h = String.fromCharCode(...u64be(height));
+    // "x" ‖ 0 ‖ u64be(h) ‖ 00 00 00 01: its entry sorts between ("x", h, index 0) and ("x", h, index 2)
+    const inside = `x\u0000${h}\u0000\u0000\u0000\u0001`;
+    const ev = (value: string): ExecTxResult => ({
+      ...result("z", 1),
+      events: [{ type: "m", attributes: [{ key: "v", value, index: true }] }],
+    });
+    const ops: BatchOps = [];
+    ops.push(...retiredOps(writer, height, 0, utf8.encode("nc-0"), ev("x")));
+    ops.push(...retiredOps(writer, height, 1, utf8.encode("nc-1"), ev(inside)));
+    ops.push(...retiredOps(writer, height, 2, utf8.encode("nc-2"), ev("x")));
+    await db.batch(ops);
+    assert.equal(await migrateTxEventIndex(db), 6);
+    const index = new TxIndex(db);
+    const found = await index.search(parseQuery("m.v='x'"));
+    assert.deepEqual(
+      found.txs.map((t) => `${t.height}:${t.index}`),
+      ["100:0", "100:2"],
+    );
+    assert.equal((await index.search(parseQuery("tx.height=100"))).totalCount, 3);
+  });
 });

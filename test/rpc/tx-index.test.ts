@@ -217,6 +217,19 @@ describe("tx index (LevelDB)", () => {
     await db.batch(ops.map((o) => ({ type: "del" as const, key: o.key })));
   });
 
+  it("values that encode to the same bytes (lone surrogates become U+FFFD) share a record", async () => {
+    const txs = ["\ud800", "\udc00"].map((v, i) => ({
+      tx: utf8.encode(`surrogate-${i}`),
+      index: i,
+      result: result("fay", 1, [["odd", "v", v, true]]),
+    }));
+    const records = index
+      .indexOps(700n, txs)
+      .filter((o): o is PutOp => o.type === "put" && Buffer.from(o.key).includes("odd.v"));
+    assert.equal(records.length, 1);
+    assert.equal(records[0]!.value.length, 2 * 36);
+  });
+
   it("writes the documented keys", async () => {
     const ops = index.indexOps(99n, [{ tx: utf8.encode("k"), index: 3, result: result("zed", 1) }]);
     const prefixes = ops.map((o) => o.key[0]);

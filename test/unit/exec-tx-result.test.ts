@@ -55,6 +55,12 @@ describe("ExecTxResult encoder", () => {
       events: [{ type: "transfer", attributes: [{ key: "amount", value: "1uopen", index: true }] }],
     };
     assert.deepEqual(encodeExecTxResult(send), ExecTxResult.encode(send).finish());
+    // a value that is not a string (only a caller's bug could make one): cosmjs-types' bytes too
+    const odd: ExecTxResult = {
+      ...send,
+      events: [{ type: "x", attributes: [{ key: "n", value: 5 as unknown as string, index: true }] }],
+    };
+    assert.deepEqual(encodeExecTxResult(odd), ExecTxResult.encode(odd).finish());
     const empty = ExecTxResult.fromPartial({});
     assert.deepEqual(encodeExecTxResult(empty), new Uint8Array(0));
   });
