@@ -25,7 +25,7 @@ import {
   readManifest,
   type Span,
 } from "../../node/attribution/span/index.js";
-import { detokenize } from "../../node/attribution/span/tokenizer.js";
+import { placeSpan } from "../../node/attribution/span/place.js";
 import {
   CACHE_DIR,
   influenceEntries,
@@ -92,22 +92,13 @@ export function excerpt(text: string, needle = "", width = 100): string {
 
 /** Character offsets of each span in `output` (tokens decoded up to its start), trimmed of spaces. */
 function placeSpans(output: string, tokens: Uint32Array, spans: Span[]): ExplainSpan[] {
-  return spans.map((s, i) => {
-    let start = detokenize(tokens.subarray(0, s.start)).length;
-    if (!output.startsWith(s.text, start)) start = output.indexOf(s.text);
-    const placed = start >= 0;
-    let end = placed ? start + s.text.length : -1;
-    while (placed && start < end && /\s/.test(output[start]!)) start++;
-    while (placed && end > start && /\s/.test(output[end - 1]!)) end--;
-    return {
-      n: i + 1,
-      text: s.text.trim(),
-      start: placed ? start : null,
-      end: placed ? end : null,
-      count: s.count,
-      contributions: s.contributions.map(String),
-    };
-  });
+  return spans.map((s, i) => ({
+    n: i + 1,
+    text: s.text.trim(),
+    ...placeSpan(output, tokens, s),
+    count: s.count,
+    contributions: s.contributions.map(String),
+  }));
 }
 
 /** Span recomputation: the node's index of this document set when it has one, else a temporary one. */

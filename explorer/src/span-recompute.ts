@@ -5,8 +5,9 @@
 // points; the spans themselves are this recomputation, checked against those basis points.
 import type { SpanIndex } from "../../node/attribution/span/live-index.js";
 import { naiveAttributeTokens } from "../../node/attribution/span/naive.js";
+import { placeSpan } from "../../node/attribution/span/place.js";
 import type { Shard } from "../../node/attribution/span/shard-open.js";
-import { detokenize, SEPARATOR, TOKEN_BOUND, tokenize } from "../../node/attribution/span/tokenizer.js";
+import { SEPARATOR, TOKEN_BOUND, tokenize } from "../../node/attribution/span/tokenizer.js";
 
 export interface SpanDocument {
   contributionId: bigint;
@@ -61,21 +62,14 @@ function memoryIndex(docs: readonly SpanDocument[]): SpanIndex {
 export function recomputeSpans(docs: readonly SpanDocument[], output: string): SpanRecomputation {
   const tokens = tokenize(output);
   const result = naiveAttributeTokens(memoryIndex(docs), tokens);
-  const spans = result.spans.map((s, i): PlacedSpan => {
-    let start = detokenize(tokens.subarray(0, s.start)).length;
-    if (!output.startsWith(s.text, start)) start = output.indexOf(s.text);
-    const placed = start >= 0;
-    let end = placed ? start + s.text.length : -1;
-    while (placed && start < end && /\s/.test(output[start]!)) start++;
-    while (placed && end > start && /\s/.test(output[end - 1]!)) end--;
-    return {
+  const spans = result.spans.map(
+    (s, i): PlacedSpan => ({
       n: i + 1,
       text: s.text.trim(),
-      start: placed ? start : null,
-      end: placed ? end : null,
+      ...placeSpan(output, tokens, s),
       count: s.count,
       contributions: s.contributions,
-    };
-  });
+    }),
+  );
   return { spans, weights: result.weights };
 }

@@ -15,8 +15,12 @@ const utf8 = new TextEncoder();
  * decimal strings (times in unix seconds), the nonce as lowercase hex, escapes as JSON.stringify.
  */
 export function authorizationJson(a: PaymentAuthorization): string {
-  return JSON.stringify({
-    domain: AUTHORIZATION_DOMAIN,
+  return JSON.stringify({ domain: AUTHORIZATION_DOMAIN, ...authorizationFields(a) });
+}
+
+/** The authorization's fields as JSON values, in canonical order (also its genesis form). */
+export function authorizationFields(a: PaymentAuthorization) {
+  return {
     chain_id: a.chainId,
     from: a.from,
     to: a.to,
@@ -27,7 +31,7 @@ export function authorizationJson(a: PaymentAuthorization): string {
     resource: a.resource,
     model_id: a.modelId.toString(),
     adapter_id: a.adapterId.toString(),
-  });
+  };
 }
 
 export function authorizationBytes(a: PaymentAuthorization): Uint8Array {

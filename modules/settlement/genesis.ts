@@ -9,6 +9,7 @@ import type {
   PaymentAuthorization,
 } from "../../proto/gen/openledger/settlement/v1/types.js";
 import { asObject } from "../auth/genesis.js";
+import { authorizationFields } from "./authorization.js";
 import type { SettlementKeeper } from "./keeper.js";
 import { validateAuthorization } from "./msgs.js";
 import { DEFAULT_PARAMS, validateParams } from "./params.js";
@@ -137,20 +138,8 @@ export function genesisToJson(g: SettlementGenesis): unknown {
   return {
     params: { denom: g.params.denom, max_resource_bytes: g.params.maxResourceBytes },
     payments: g.payments.map((p) => {
-      const a = p.authorization!;
       return {
-        authorization: {
-          chain_id: a.chainId,
-          from: a.from,
-          to: a.to,
-          amount: { denom: a.amount?.denom ?? "", amount: a.amount?.amount ?? "" },
-          valid_after: a.validAfter.toString(),
-          valid_before: a.validBefore.toString(),
-          nonce: toHex(a.nonce),
-          resource: a.resource,
-          model_id: a.modelId.toString(),
-          adapter_id: a.adapterId.toString(),
-        },
+        authorization: authorizationFields(p.authorization!),
         facilitator: p.facilitator,
         height: p.height.toString(),
         time: p.time.toString(),
