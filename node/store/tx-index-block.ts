@@ -108,6 +108,7 @@ export class BlockIndexWriter {
 
   /** The block's event records (0x0E), once every tx was added. */
   finish(): BatchOps {
+    if (this.heightGroup.indexes.length === 0) return []; // an empty block indexes nothing
     const ops: BatchOps = [this.record(eventKeyPrefix(HEIGHT_KEY), this.heightGroup)];
     for (const [compositeKey, byValue] of this.byComposite) {
       const prefix = eventKeyPrefix(compositeKey);

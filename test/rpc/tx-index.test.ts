@@ -230,6 +230,10 @@ describe("tx index (LevelDB)", () => {
     assert.equal(records[0]!.value.length, 2 * 36);
   });
 
+  it("an empty block writes no index records", () => {
+    assert.deepEqual(index.indexOps(800n, []), []);
+  });
+
   it("writes the documented keys", async () => {
     const ops = index.indexOps(99n, [{ tx: utf8.encode("k"), index: 3, result: result("zed", 1) }]);
     const prefixes = ops.map((o) => o.key[0]);
