@@ -59,7 +59,7 @@ const phases = new Map<string, number>();
 const add = (name: string, ms: number) => phases.set(name, (phases.get(name) ?? 0) + ms);
 let recording = false;
 
-/** Replaces obj[method] (an instance's or a prototype's) with a timed wrapper (sync, or async up to settlement). */
+/** Replaces obj[method], an instance's or a prototype's, with a timed wrapper (sync or async). */
 function timed<T extends object>(obj: T, method: keyof T & string, name: string): void {
   const orig = obj[method] as (...a: unknown[]) => unknown;
   (obj as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
